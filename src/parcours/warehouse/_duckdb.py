@@ -1,0 +1,133 @@
+"""The embedded default engine: one DuckDB file in the workspace, seen through Ibis."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+
+from parcours.errors import WarehouseError
+from parcours.warehouse._schema import CANONICAL_DDL, CANONICAL_TABLES
+
+
+class Warehouse:
+    """The canonical tables in one DuckDB file, with an Ibis backend on the same connection.
+
+    Everything outside ``parcours.warehouse`` reaches the engine through this object: analyses use
+    :meth:`table` (Ibis expressions), ingest uses :meth:`execute` / :meth:`transaction` for bulk SQL.
+    """
+
+    def __init__(self, path: Path | str | None, *, timezone: str = "Europe/Paris") -> None:
+        self.path = Path(path) if path is not None else None
+        self.timezone = timezone
+        try:
+            self._con = duckdb.connect(str(path) if path is not None else ":memory:")
+        except duckdb.IOException as exc:  # locked by another process, unreadable file
+            raise WarehouseError(
+                f"cannot open the warehouse {path}: expected a DuckDB file that no other process "
+                f"is writing, found: {exc}"
+            ) from exc
+        self._con.execute(f"SET TimeZone = '{_quote(timezone)}'")
+        self._con.execute("SET preserve_insertion_order = true")
+        for ddl in CANONICAL_DDL.values():
+            self._con.execute(ddl)
+        self._ibis: Any = None
+
+    # -- engine-neutral surface -------------------------------------------------------------
+    @property
+    def ibis(self) -> Any:
+        """The Ibis backend bound to this warehouse's connection."""
+        if self._ibis is None:
+            self._ibis = ibis.duckdb.from_connection(self._con)
+        return self._ibis
+
+    def table(self, name: str) -> ir.Table:
+        """An Ibis table expression over a warehouse table."""
+        if name not in self.tables():
+            raise WarehouseError(
+                f"unknown table {name!r}: expected one of {', '.join(sorted(self.tables()))}"
+            )
+        return self.ibis.table(name)
+
+    def tables(self) -> list[str]:
+        rows = self._con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def count(self, name: str) -> int:
+        row = self._con.execute(f'SELECT count(*) FROM "{_ident(name)}"').fetchone()
+        return int(row[0]) if row else 0
+
+    # -- bulk SQL for ingest ------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        """Run one SQL statement; returns the DuckDB result (``fetchall``/``fetchone``/``df``)."""
+        if params is None:
+            return self._con.execute(sql)
+        return self._con.execute(sql, params)
+
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        return list(self.execute(sql, params).fetchall())
+
+    def fetchone(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
+        row = self.execute(sql, params).fetchone()
+        return tuple(row) if row is not None else None
+
+    def register(self, name: str, data: Any) -> None:
+        """Expose a pandas/pyarrow/polars object as a view to SQL on this connection."""
+        self._con.register(name, data)
+
+    def unregister(self, name: str) -> None:
+        self._con.unregister(name)
+
+    def arrow(self, sql: str) -> Any:
+        return self._con.execute(sql).arrow()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: a killed process leaves no partial write (DuckDB's WAL is discarded)."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        else:
+            self._con.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        self._con.execute("CHECKPOINT")
+
+    def export_parquet(self, directory: Path, names: Sequence[str] = CANONICAL_TABLES) -> Path:
+        """Write tables as Parquet files (one per table), e.g. to hand them to Spark."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            target = directory / f"{name}.parquet"
+            self._con.execute(
+                f"COPY \"{_ident(name)}\" TO '{_quote(str(target))}' (FORMAT parquet)"
+            )
+        return directory
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _ident(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise WarehouseError(f"expected a table name made of letters, digits and _, found {name!r}")
+    return name
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
