@@ -22,7 +22,13 @@ class Warehouse:
     :meth:`table` (Ibis expressions), ingest uses :meth:`execute` / :meth:`transaction` for bulk SQL.
     """
 
-    def __init__(self, path: Path | str | None, *, timezone: str = "Europe/Paris") -> None:
+    def __init__(
+        self,
+        path: Path | str | None,
+        *,
+        timezone: str = "Europe/Paris",
+        memory_limit: str | None = None,
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.timezone = timezone
         try:
@@ -34,6 +40,8 @@ class Warehouse:
             ) from exc
         self._con.execute(f"SET TimeZone = '{_quote(timezone)}'")
         self._con.execute("SET preserve_insertion_order = true")
+        if memory_limit:
+            self._con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
         for ddl in CANONICAL_DDL.values():
             self._con.execute(ddl)
         self._ibis: Any = None
@@ -131,3 +139,15 @@ def _ident(name: str) -> str:
 
 def _quote(text: str) -> str:
     return text.replace("'", "''")
+
+
+def as_table(data: Any) -> ir.Table:
+    """Any table-like input (Ibis, pandas, polars, pyarrow) as an Ibis table expression."""
+    if isinstance(data, ir.Table):
+        return data
+    module = type(data).__module__.split(".")[0]
+    if module in ("pandas", "pyarrow", "polars"):
+        return ibis.memtable(data)
+    raise WarehouseError(
+        "expected an Ibis, pandas, polars or pyarrow table, found " + type(data).__name__
+    )

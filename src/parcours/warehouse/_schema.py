@@ -23,7 +23,7 @@ CANONICAL_DDL: dict[str, str] = {
         )""",
     "interactions": """
         CREATE TABLE IF NOT EXISTS interactions (
-            event_id VARCHAR PRIMARY KEY,
+            event_id VARCHAR NOT NULL,
             customer_id VARCHAR NOT NULL,
             ts TIMESTAMPTZ NOT NULL,
             touchpoint VARCHAR,
@@ -39,7 +39,7 @@ CANONICAL_DDL: dict[str, str] = {
         )""",
     "transactions": """
         CREATE TABLE IF NOT EXISTS transactions (
-            transaction_id VARCHAR PRIMARY KEY,
+            transaction_id VARCHAR NOT NULL,
             customer_id VARCHAR NOT NULL,
             ts TIMESTAMPTZ NOT NULL,
             amount DOUBLE NOT NULL,
@@ -51,7 +51,7 @@ CANONICAL_DDL: dict[str, str] = {
         )""",
     "responses": """
         CREATE TABLE IF NOT EXISTS responses (
-            response_id VARCHAR PRIMARY KEY,
+            response_id VARCHAR NOT NULL,
             customer_id VARCHAR NOT NULL,
             ts TIMESTAMPTZ NOT NULL,
             stage VARCHAR,

@@ -1,0 +1,287 @@
+"""The `parcours` command: a thin shell over the Python API (no logic the library lacks)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from parcours.errors import MappingError, ModelError, ParcoursError
+from parcours.i18n import set_lang, t
+
+__all__ = ["cli", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+out = Console()
+err = Console(stderr=True)
+
+
+def _workspace_option(func: F) -> F:
+    return click.option(
+        "--workspace",
+        "-w",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Workspace folder (holds parcours.toml) / dossier de l'espace de travail.",
+    )(func)
+
+
+def _lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["fr", "en"]),
+        default=None,
+        help="Language / langue (default: the workspace's, else fr).",
+    )(func)
+
+
+def _errors(func: F) -> F:
+    """Turn parcours errors into a clear message and exit code 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ModelError, MappingError) as exc:
+            err.print(f"[bold red]{t('cli.error')}[/]", str(exc).splitlines()[0])
+            for problem in exc.problems:
+                err.print(f"  {problem}", markup=False, highlight=False)
+            sys.exit(2)
+        except ParcoursError as exc:
+            err.print(f"[bold red]{t('cli.error')}[/]", end=" ")
+            err.print(str(exc), markup=False, highlight=False)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def _open(workspace: Path, lang: str | None) -> Any:
+    from parcours.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    set_lang(lang or ws.settings.lang)
+    return ws
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="parcours")
+def cli() -> None:
+    """parcours — le parcours client de bout en bout / the customer journey, end to end.
+
+    Cartographier, quantifier, qualifier, projeter les personas, détecter l'attrition,
+    orchestrer et prioriser. Map, quantify, qualify, project personas, detect churn,
+    orchestrate and prioritise.
+    """
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Workspace name (default: the folder's name).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--timezone", default="Europe/Paris", show_default=True)
+@_errors
+def init(directory: Path, name: str | None, lang: str, timezone: str) -> None:
+    """Create a workspace / créer un espace de travail."""
+    from parcours.workspace import Workspace
+
+    set_lang(lang)
+    ws = Workspace.init(directory, name=name, lang=lang, timezone=timezone)  # type: ignore[arg-type]
+    out.print(t("init.done", path=str(ws.root)))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_workspace_option
+@_lang_option
+@_errors
+def validate(files: tuple[Path, ...], workspace: Path, lang: str | None) -> None:
+    """Validate journey maps (YAML) / valider des cartes de parcours.
+
+    Every problem is reported with file, line and column and what was expected.
+    """
+    from parcours.model import validate_journey_file
+
+    set_lang(lang or _lang_of(workspace))
+    failed = False
+    for file in files:
+        problems = validate_journey_file(file)
+        if problems:
+            failed = True
+            err.print(t("validate.problems", file=str(file), n=len(problems)), markup=False)
+            for problem in problems:
+                err.print(f"  {problem}", markup=False, highlight=False)
+        else:
+            out.print(t("validate.ok", file=str(file)), markup=False)
+    if failed:
+        sys.exit(1)
+
+
+def _lang_of(workspace: Path) -> str:
+    from parcours.workspace import Workspace
+
+    try:
+        return Workspace.open(workspace).settings.lang
+    except ParcoursError:
+        return "fr"
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--mapping", "-m", required=True, type=click.Path(path_type=Path), help="Mapping YAML.")
+@click.option("--source", "-s", default=None, help="Source name (default: the mapping's).")
+@_workspace_option
+@_lang_option
+@_errors
+def ingest(
+    files: tuple[Path, ...], mapping: Path, source: str | None, workspace: Path, lang: str | None
+) -> None:
+    """Load raw exports (CSV, TSV, xlsx, Parquet, JSON lines) / charger des exports bruts."""
+    with _open(workspace, lang) as ws:
+        reports = ws.ingest(list(files), mapping=mapping, source=source, progress=True)
+        _print_reports(reports)
+
+
+def _print_reports(reports: list[Any]) -> None:
+    rejected = False
+    for report in reports:
+        name = Path(report.file).name
+        if report.skipped:
+            out.print(t("ingest.already", file=name, load_id=report.load_id), markup=False)
+            continue
+        out.print(
+            t(
+                "ingest.report",
+                file=name,
+                read=report.rows_read,
+                loaded=report.rows_loaded,
+                quarantined=report.rows_quarantined,
+            ),
+            markup=False,
+        )
+        if report.rows_already_loaded:
+            out.print(t("ingest.existing", n=report.rows_already_loaded), markup=False)
+        if report.reasons:
+            rejected = True
+            out.print(t("ingest.reasons"), markup=False)
+            for reason, count in list(report.reasons.items())[:8]:
+                out.print(f"    {count:>8}  {reason}", markup=False, highlight=False)
+    if rejected:
+        out.print(t("ingest.see_quarantine"), markup=False)
+
+
+@cli.command()
+@click.option("--source", "-s", default=None, help="Only this source.")
+@click.option("--load", "load_id", default=None, help="Only this load id.")
+@click.option("--limit", default=50, show_default=True, help="Rows to show.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, help="Write CSV.")
+@_workspace_option
+@_lang_option
+@_errors
+def quarantine(
+    source: str | None,
+    load_id: str | None,
+    limit: int,
+    out_path: Path | None,
+    workspace: Path,
+    lang: str | None,
+) -> None:
+    """List rejected rows with file, row, column, value and reason / lister les rejets."""
+    with _open(workspace, lang) as ws:
+        table = ws.quarantine(source=source, load_id=load_id)
+        total = int(table.count().execute())
+        if out_path is not None:
+            table.to_pandas().to_csv(out_path, index=False)
+        if total == 0:
+            out.print(t("quarantine.empty"))
+            return
+        frame = table.limit(limit).to_pandas()
+        grid = Table(title=t("quarantine.title") + f" ({total})")
+        for key in ("source", "file", "row", "column", "value", "reason"):
+            grid.add_column(t(f"col.{key}"), overflow="fold")
+        for rec in frame.itertuples(index=False):
+            grid.add_row(
+                str(rec.source),
+                Path(str(rec.file)).name,
+                "" if rec.row is None else str(rec.row),
+                "" if rec.column is None else str(rec.column),
+                "" if rec.value is None else str(rec.value)[:60],
+                str(rec.reason),
+            )
+        out.print(grid)
+        if total > limit:
+            out.print(t("quarantine.more", n=total - limit))
+
+
+@cli.command()
+@_workspace_option
+@_lang_option
+@_errors
+def loads(workspace: Path, lang: str | None) -> None:
+    """List the loads done in this workspace / lister les chargements."""
+    with _open(workspace, lang) as ws:
+        frame = ws.loads().to_pandas()
+        grid = Table()
+        for col in ("load_id", "source", "target", "file", "rows_read", "rows_loaded",
+                    "rows_quarantined", "finished_at"):
+            grid.add_column(col)
+        for rec in frame.itertuples(index=False):
+            grid.add_row(
+                rec.load_id, rec.source, rec.target, Path(rec.file).name, str(rec.rows_read),
+                str(rec.rows_loaded), str(rec.rows_quarantined), str(rec.finished_at)[:19],
+            )
+        out.print(grid)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["journey"]), default="journey")
+@_errors
+def schema(kind: str) -> None:
+    """Print the published JSON Schema of journey maps / afficher le schéma JSON."""
+    import json
+
+    from parcours.model import journey_json_schema
+
+    click.echo(json.dumps(journey_json_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("parcours-demo"), show_default=True, help="Demo workspace folder.")
+@click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=100))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@_errors
+def demo(out_dir: Path, customers: int, seed: int, lang: str) -> None:
+    """Generate a synthetic mutual, ingest its exports, write the report / démonstration."""
+    from parcours.demo.run import run_demo
+
+    set_lang(lang)
+    run_demo(out_dir, customers=customers, seed=seed, lang=lang, console=out)
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Output folder (default: WORKSPACE/out).")
+@click.option("--journey", default=None, help="Journey id or file stem (default: the only one).")
+@_workspace_option
+@_lang_option
+@_errors
+def report(out_dir: Path | None, journey: str | None, workspace: Path, lang: str | None) -> None:
+    """Write the HTML report with the stage x channel journey table / écrire le rapport."""
+    from parcours.render import write_report
+
+    with _open(workspace, lang) as ws:
+        target = out_dir or ws.path("out")
+        path = write_report(ws, ws.journey(journey), target)
+        out.print(t("demo.report", path=str(path)), markup=False)
+
+
+def main() -> None:
+    cli(prog_name="parcours")

@@ -1,0 +1,168 @@
+"""Every word a user reads, in French and English.
+
+``t(key, **values)`` looks the key up in the current language (``set_lang``), falling back to French.
+Numbers and dates are formatted the way each language writes them (1 234,5 and 23/11/2026 in French).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from typing import Literal
+
+Lang = Literal["fr", "en"]
+
+_current: contextvars.ContextVar[Lang] = contextvars.ContextVar("parcours_lang", default="fr")
+
+CATALOG: dict[str, dict[Lang, str]] = {
+    "cli.error": {"fr": "erreur :", "en": "error:"},
+    # ingest
+    "ingest.phase.read": {"fr": "lecture", "en": "reading"},
+    "ingest.phase.check": {"fr": "contrôle", "en": "checking"},
+    "ingest.phase.identities": {"fr": "identités", "en": "identities"},
+    "ingest.phase.write": {"fr": "écriture", "en": "writing"},
+    "ingest.report": {
+        "fr": "{file} : {read} lignes lues, {loaded} chargées, {quarantined} en quarantaine",
+        "en": "{file}: {read} rows read, {loaded} loaded, {quarantined} quarantined",
+    },
+    "ingest.already": {
+        "fr": "{file} : déjà chargé (chargement {load_id}), rien à faire",
+        "en": "{file}: already loaded (load {load_id}), nothing to do",
+    },
+    "ingest.existing": {
+        "fr": "  dont {n} déjà présentes dans l'entrepôt",
+        "en": "  of which {n} were already in the warehouse",
+    },
+    "ingest.reasons": {"fr": "  motifs de rejet :", "en": "  reasons for rejection:"},
+    "ingest.see_quarantine": {
+        "fr": "Voir les lignes rejetées : parcours quarantine",
+        "en": "See the rejected rows: parcours quarantine",
+    },
+    # quarantine
+    "quarantine.title": {"fr": "Lignes en quarantaine", "en": "Quarantined rows"},
+    "quarantine.empty": {"fr": "Aucune ligne en quarantaine.", "en": "No quarantined rows."},
+    "col.file": {"fr": "fichier", "en": "file"},
+    "col.row": {"fr": "ligne", "en": "row"},
+    "col.column": {"fr": "colonne", "en": "column"},
+    "col.value": {"fr": "valeur", "en": "value"},
+    "col.reason": {"fr": "motif", "en": "reason"},
+    "col.source": {"fr": "source", "en": "source"},
+    "quarantine.more": {
+        "fr": "… {n} autres lignes (--limit pour en voir plus, --out pour exporter en CSV)",
+        "en": "… {n} more rows (--limit to see more, --out to export as CSV)",
+    },
+    # init / validate
+    "init.done": {
+        "fr": "Espace de travail créé dans {path}",
+        "en": "Workspace created in {path}",
+    },
+    "validate.ok": {"fr": "{file} : valide", "en": "{file}: valid"},
+    "validate.problems": {
+        "fr": "{file} : {n} problème(s)",
+        "en": "{file}: {n} problem(s)",
+    },
+    # demo
+    "demo.generating": {
+        "fr": "Génération de la Mutuelle Horizon ({customers} clients, graine {seed})",
+        "en": "Generating Mutuelle Horizon ({customers} customers, seed {seed})",
+    },
+    "demo.ingesting": {"fr": "Chargement des exports bruts", "en": "Loading the raw exports"},
+    "demo.report": {"fr": "Rapport : {path}", "en": "Report: {path}"},
+    "demo.truth": {"fr": "Vérité plantée : {path}", "en": "Planted truth: {path}"},
+    "demo.workspace": {
+        "fr": "Espace de travail de démonstration : {path}",
+        "en": "Demo workspace: {path}",
+    },
+    # report
+    "report.title": {"fr": "Parcours client", "en": "Customer journey"},
+    "report.generated": {"fr": "Généré le {date}", "en": "Generated on {date}"},
+    "report.matrix.title": {
+        "fr": "Étapes × canaux : volumes d'interactions",
+        "en": "Stages × channels: interaction volumes",
+    },
+    "report.matrix.reading": {
+        "fr": "Chaque case donne le nombre d'interactions observées et, dessous, le nombre de "
+        "clients distincts. La dernière colonne donne la part des clients de l'étape qui "
+        "atteignent l'étape suivante.",
+        "en": "Each cell gives the number of observed interactions and, below, the number of "
+        "distinct customers. The last column gives the share of the stage's customers who "
+        "reach the next stage.",
+    },
+    "report.stage": {"fr": "Étape", "en": "Stage"},
+    "report.phase": {"fr": "Phase", "en": "Phase"},
+    "report.total": {"fr": "Total", "en": "Total"},
+    "report.customers": {"fr": "clients", "en": "customers"},
+    "report.conversion": {"fr": "Passage à l'étape suivante", "en": "Go on to the next stage"},
+    "report.no_data": {"fr": "pas de données", "en": "no data"},
+    "report.moment_of_truth": {"fr": "moment de vérité", "en": "moment of truth"},
+    "report.push": {"fr": "sortant (push)", "en": "outbound (push)"},
+    "report.pull": {"fr": "entrant (pull)", "en": "inbound (pull)"},
+    "report.loads.title": {"fr": "Données chargées", "en": "Loaded data"},
+    "report.loads.file": {"fr": "Fichier", "en": "File"},
+    "report.loads.read": {"fr": "Lues", "en": "Read"},
+    "report.loads.loaded": {"fr": "Chargées", "en": "Loaded"},
+    "report.loads.quarantined": {"fr": "En quarantaine", "en": "Quarantined"},
+    "report.promise": {"fr": "Promesse", "en": "Promise"},
+    "report.unmapped": {
+        "fr": "Interactions sans point de contact défini dans la carte",
+        "en": "Interactions with no touchpoint defined in the map",
+    },
+    "report.csv": {"fr": "Télécharger les chiffres (CSV)", "en": "Download the numbers (CSV)"},
+    "report.period": {"fr": "Période : du {start} au {end}", "en": "Period: {start} to {end}"},
+}
+
+
+def set_lang(lang: str) -> None:
+    """Set the language of everything parcours writes from now on in this context."""
+    if lang not in ("fr", "en"):
+        raise ValueError(f"expected a language among fr, en, found {lang!r}")
+    _current.set(lang)  # type: ignore[arg-type]  # checked just above
+
+
+def get_lang() -> Lang:
+    return _current.get()
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """The text of ``key`` in ``lang`` (or the current language), with ``values`` filled in."""
+    entry = CATALOG.get(key)
+    if entry is None:
+        raise KeyError(f"no text for {key!r} in the catalog")
+    language: Lang = lang if lang in ("fr", "en") else _current.get()  # type: ignore[assignment]
+    text = entry.get(language) or entry["fr"]
+    return text.format(**{k: _fmt(v, language) for k, v in values.items()}) if values else text
+
+
+def _fmt(value: object, lang: Lang) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return number(value, lang)
+    if isinstance(value, dt.datetime | dt.date):
+        return date(value, lang)
+    return value
+
+
+def number(value: float, lang: Lang | None = None, decimals: int | None = None) -> str:
+    """1 234,5 in French (narrow no-break space, decimal comma); 1,234.5 in English."""
+    language = lang or _current.get()
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:,.{decimals}f}"
+    if language == "fr":
+        return text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def percent(value: float, lang: Lang | None = None, decimals: int = 1) -> str:
+    """A share (0..1) as a percentage: 42,5 % in French, 42.5% in English."""
+    language = lang or _current.get()
+    text = number(100 * value, language, decimals)
+    return f"{text}\u202f%" if language == "fr" else f"{text}%"
+
+
+def date(value: dt.date | dt.datetime, lang: Lang | None = None) -> str:
+    """23/11/2026 in French, 2026-11-23 in English (unambiguous)."""
+    language = lang or _current.get()
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return day.strftime("%d/%m/%Y") if language == "fr" else day.isoformat()

@@ -1,0 +1,103 @@
+"""Raw exports → canonical tables: reading, mapping, French formats, identities, quarantine.
+
+``ingest(workspace, files, mapping=...)`` loads each file in its own atomic transaction; loading the
+same file again with the same mapping changes nothing; every rejected row lands in ``quarantine``
+with its file, row, column, value and reason, so that loaded + quarantined = rows read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from parcours.errors import IngestError
+from parcours.ingest._load import LoadReport, load_file
+from parcours.ingest._mapping import Mapping, load_mapping, mapping_from_dict
+from parcours.ingest._touchpoints import TouchpointTable
+
+__all__ = ["LoadReport", "Mapping", "ingest", "load_mapping", "mapping_from_dict"]
+
+Progress = Callable[[str, int, int], None]
+
+
+def ingest(
+    workspace: Any,
+    files: Sequence[Path | str],
+    *,
+    mapping: Path | str | Mapping | dict[str, Any],
+    source: str | None = None,
+    progress: bool | Progress = False,
+) -> list[LoadReport]:
+    """Load ``files`` into ``workspace``'s warehouse through ``mapping``; one report per file."""
+    base = Path(workspace.root)
+    if isinstance(mapping, Mapping):
+        spec, where = mapping, base
+    elif isinstance(mapping, dict):
+        spec, where = mapping_from_dict(mapping), base
+    else:
+        mapping_path = Path(mapping)
+        if not mapping_path.is_absolute() and not mapping_path.exists():
+            mapping_path = base / mapping_path
+        spec, where = load_mapping(mapping_path), mapping_path.parent
+    name = source or spec.source
+    if not name:
+        raise IngestError(
+            "expected a source name (--source NAME, or `source:` in the mapping), found none"
+        )
+    touchpoints = _touchpoints(spec, where)
+    paths = [Path(f) for f in files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise IngestError(f"expected readable files, found no file at: {', '.join(missing)}")
+    reports = []
+    with _progress_for(progress, paths) as step:
+        for path in paths:
+            reports.append(
+                load_file(
+                    workspace.warehouse,
+                    path,
+                    spec,
+                    source=name,
+                    touchpoints=touchpoints,
+                    timezone=workspace.settings.timezone,
+                    progress=step(path),
+                )
+            )
+    return reports
+
+
+def _touchpoints(spec: Mapping, where: Path) -> TouchpointTable | None:
+    if spec.touchpoints is None:
+        return None
+    journey = None
+    if spec.touchpoints.journey:
+        from parcours.model import load_journey
+
+        journey = load_journey(where / spec.touchpoints.journey)
+    return TouchpointTable.build(spec.touchpoints, journey, str(where))
+
+
+class _progress_for:  # noqa: N801 - used as a context manager, reads like a function
+    """A rich progress bar on stderr (or the caller's callback, or nothing)."""
+
+    def __init__(self, progress: bool | Progress, paths: list[Path]) -> None:
+        self.progress = progress
+        self.paths = paths
+        self._bar: Any = None
+
+    def __enter__(self) -> Callable[[Path], Progress | None]:
+        if callable(self.progress):
+            callback = self.progress
+            return lambda _path: callback
+        if not self.progress:
+            return lambda _path: None
+        from parcours._progress import load_progress
+
+        self._bar = load_progress()
+        self._bar.__enter__()
+        return self._bar.for_file
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

@@ -1,0 +1,173 @@
+"""Identity resolution: rows that share an identifier (e-mail, CRM id, phone...) are one customer.
+
+Identifiers are nodes; a row carrying several identifiers links them, and so does an existing
+customer who already owns several. Connected components are found inside the engine by min-label
+propagation with pointer jumping (a few rounds even on millions of rows). A component that touches
+several existing customers merges them: the oldest id is kept, the others are rewritten everywhere
+and recorded in ``customer_merges``. The result is ``__ided(__row, customer_id)`` for the good rows.
+"""
+
+from __future__ import annotations
+
+from parcours.ingest._coerce import ident, lit
+from parcours.warehouse import Warehouse
+
+MAX_ROUNDS = 64
+_FACT_TABLES = ("interactions", "transactions", "responses")
+
+
+def resolve_identities(wh: Warehouse, kinds: list[str], *, source: str, load_id: str) -> None:
+    """Give every row of ``__good`` a customer id; create, extend and merge customers."""
+    union = " UNION ALL ".join(
+        f"SELECT __row, {lit(k)} AS kind, {ident('__id_' + k)} AS value FROM __good "
+        f"WHERE {ident('__id_' + k)} IS NOT NULL"
+        for k in kinds
+    )
+    wh.execute(f"CREATE OR REPLACE TEMP TABLE __rid AS {union}")
+    wh.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE __nodes AS
+        SELECT row_number() OVER (ORDER BY kind, value) AS nid, kind, value, i.customer_id
+        FROM (SELECT DISTINCT kind, value FROM __rid) AS n
+        LEFT JOIN identities AS i USING (kind, value)
+        """
+    )
+    wh.execute(
+        "CREATE OR REPLACE TEMP TABLE __rn AS "
+        "SELECT r.__row, n.nid FROM __rid AS r JOIN __nodes AS n USING (kind, value)"
+    )
+    # Groups that link nodes: rows with several identifiers, and existing customers who own
+    # several of this load's identifiers (their other identifiers need no work: they follow).
+    wh.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE __links AS
+        SELECT __row AS g, nid FROM __rn
+        WHERE __row IN (SELECT __row FROM __rn GROUP BY __row HAVING count(*) > 1)
+        UNION ALL
+        SELECT -dense_rank() OVER (ORDER BY customer_id) AS g, nid FROM __nodes
+        WHERE customer_id IN (
+            SELECT customer_id FROM __nodes WHERE customer_id IS NOT NULL
+            GROUP BY customer_id HAVING count(*) > 1)
+        """
+    )
+    wh.execute(
+        "CREATE OR REPLACE TEMP TABLE __label AS SELECT DISTINCT nid, nid AS lbl FROM __links"
+    )
+    for _ in range(MAX_ROUNDS):
+        wh.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE __next AS
+            WITH g AS (
+                SELECT k.g, min(l.lbl) AS lbl FROM __links AS k JOIN __label AS l USING (nid)
+                GROUP BY k.g
+            ), n AS (
+                SELECT k.nid, min(g.lbl) AS lbl FROM __links AS k JOIN g USING (g) GROUP BY k.nid
+            )
+            SELECT n.nid, least(n.lbl, coalesce(j.lbl, n.lbl)) AS lbl
+            FROM n LEFT JOIN __label AS j ON j.nid = n.lbl
+            """
+        )
+        row = wh.fetchone(
+            "SELECT count(*) FROM __next AS n JOIN __label AS l USING (nid) WHERE n.lbl <> l.lbl"
+        )
+        wh.execute("CREATE OR REPLACE TEMP TABLE __label AS FROM __next")
+        if row is None or row[0] == 0:
+            break
+    wh.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE __comp AS
+        SELECT n.nid, coalesce(l.lbl, n.nid) AS comp, n.kind, n.value, n.customer_id
+        FROM __nodes AS n LEFT JOIN __label AS l USING (nid)
+        """
+    )
+    # One customer per component: the oldest existing one, else a new stable id.
+    wh.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE __owner AS
+        WITH existing AS (
+            SELECT c.comp, c.customer_id, min(cu.first_seen) AS seen
+            FROM __comp AS c LEFT JOIN customers AS cu USING (customer_id)
+            WHERE c.customer_id IS NOT NULL GROUP BY c.comp, c.customer_id
+        ), chosen AS (
+            SELECT comp, arg_min(customer_id, (coalesce(seen, TIMESTAMPTZ '9999-01-01'),
+                                               customer_id)) AS customer_id
+            FROM existing GROUP BY comp
+        ), fresh AS (
+            SELECT comp, 'cu-' || substr(md5(min(kind || ':' || value)), 1, 16) AS customer_id
+            FROM __comp GROUP BY comp
+        )
+        SELECT f.comp, coalesce(c.customer_id, f.customer_id) AS customer_id,
+               c.customer_id IS NULL AS is_new
+        FROM fresh AS f LEFT JOIN chosen AS c USING (comp)
+        """
+    )
+    _merge(wh, load_id)
+    wh.execute(
+        """
+        INSERT INTO identities
+        SELECT o.customer_id, c.kind, c.value, ?, now()
+        FROM __comp AS c JOIN __owner AS o USING (comp)
+        WHERE c.customer_id IS NULL
+        """,
+        [source],
+    )
+    wh.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE __ided AS
+        SELECT r.__row, min(o.customer_id) AS customer_id
+        FROM __rn AS r JOIN __comp AS c USING (nid) JOIN __owner AS o USING (comp)
+        GROUP BY r.__row
+        """
+    )
+    for name in ("__rid", "__nodes", "__rn", "__links", "__label", "__next", "__comp"):
+        wh.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _merge(wh: Warehouse, load_id: str) -> None:
+    """Rewrite customers that this load proves to be the same person into the kept one."""
+    wh.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE __merge AS
+        SELECT DISTINCT c.customer_id AS merged_id, o.customer_id AS into_id
+        FROM __comp AS c JOIN __owner AS o USING (comp)
+        WHERE c.customer_id IS NOT NULL AND c.customer_id <> o.customer_id
+        """
+    )
+    row = wh.fetchone("SELECT count(*) FROM __merge")
+    if row is None or row[0] == 0:
+        wh.execute("DROP TABLE __merge")
+        return
+    for table in (*_FACT_TABLES, "identities"):
+        wh.execute(
+            f"UPDATE {table} SET customer_id = m.into_id FROM __merge AS m "
+            f"WHERE {table}.customer_id = m.merged_id"
+        )
+    columns = [
+        r[0]
+        for r in wh.fetchall(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'customers' AND column_name <> 'customer_id' "
+            "ORDER BY ordinal_position"
+        )
+    ]
+    merged_values = ", ".join(
+        f"{ident(c)} = coalesce(customers.{ident(c)}, s.{ident(c)})"
+        for c in columns
+        if c not in ("first_seen", "last_seen")
+    )
+    wh.execute(
+        f"""
+        UPDATE customers SET {merged_values},
+            first_seen = least(customers.first_seen, s.first_seen),
+            last_seen = greatest(customers.last_seen, s.last_seen)
+        FROM (SELECT m.into_id, cu.* FROM __merge AS m JOIN customers AS cu
+              ON cu.customer_id = m.merged_id) AS s
+        WHERE customers.customer_id = s.into_id
+        """
+    )
+    wh.execute("DELETE FROM customers WHERE customer_id IN (SELECT merged_id FROM __merge)")
+    wh.execute(
+        "INSERT INTO customer_merges SELECT merged_id, into_id, ?, now() FROM __merge",
+        [load_id],
+    )
+    wh.execute("DROP TABLE __merge")

@@ -1,0 +1,235 @@
+"""Writing the good rows of a load into their canonical table (after identity resolution)."""
+
+from __future__ import annotations
+
+from parcours.errors import MappingError, Problem
+from parcours.ingest._coerce import SQL_TYPES, ident, lit
+from parcours.ingest._mapping import CANONICAL_COLUMNS, Mapping
+from parcours.warehouse import Warehouse
+
+
+def _col(mapping: Mapping, name: str, cast: str) -> str:
+    """The typed mapped column, or NULL of the right type when the mapping does not fill it."""
+    if name in mapping.columns:
+        return f"CAST(g.{ident(name)} AS {cast})"
+    return f"CAST(NULL AS {cast})"
+
+
+def _attrs(mapping: Mapping) -> str:
+    if not mapping.attributes:
+        return "CAST(NULL AS JSON)"
+    pairs = ", ".join(f"{lit(k)}, g.{ident('__attr_' + k)}" for k in mapping.attributes)
+    return f"json_object({pairs})"
+
+
+def write_target(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> int:
+    """Insert the good rows; return how many were already in the table (not written again)."""
+    if mapping.target == "customers":
+        _upsert_customers(wh, mapping)
+        return 0
+    if mapping.target == "interactions":
+        return _insert_interactions(wh, mapping, source, load_id)
+    if mapping.target == "transactions":
+        return _insert_keyed(
+            wh,
+            "transactions",
+            "transaction_id",
+            f"""
+            SELECT g.__key AS __id, i.customer_id, g.ts, g.amount, {_col(mapping, "order_id", "VARCHAR")},
+                   {_col(mapping, "channel", "VARCHAR")}, {lit(source)}, {lit(load_id)},
+                   {_attrs(mapping)}
+            FROM __good AS g JOIN __ided AS i USING (__row)
+            """,
+        )
+    return _insert_responses(wh, mapping, source, load_id)
+
+
+def _insert_keyed(wh: Warehouse, table: str, key: str, select: str) -> int:
+    """Insert ``select`` (its first column is the row's id) minus the ids already present."""
+    wh.execute(f"CREATE OR REPLACE TEMP TABLE __out AS {select}")
+    wh.execute(
+        f"CREATE OR REPLACE TEMP TABLE __known AS SELECT o.__id FROM __out AS o "
+        f"SEMI JOIN {table} AS t ON t.{key} = o.__id"
+    )
+    row = wh.fetchone("SELECT count(*) FROM __known")
+    already = int(row[0]) if row else 0
+    if already:
+        wh.execute(f"INSERT INTO {table} SELECT * FROM __out ANTI JOIN __known USING (__id)")
+    else:
+        wh.execute(f"INSERT INTO {table} SELECT * FROM __out")
+    wh.execute("DROP TABLE __known")
+    wh.execute("DROP TABLE __out")
+    return already
+
+
+def _insert_interactions(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> int:
+    has_tp = _has_column(wh, "__good", "__tp")
+    tp = "g.__tp" if has_tp else "CAST(NULL AS VARCHAR)"
+    touchpoint = f"coalesce({tp}, {_col(mapping, 'touchpoint', 'VARCHAR')})"
+    code = "g.event_code" if mapping.event_code is not None else "CAST(NULL AS VARCHAR)"
+
+    def described(name: str) -> str:
+        return f"coalesce(p.{name}, {_col(mapping, name, 'VARCHAR')})"
+
+    return _insert_keyed(
+        wh,
+        "interactions",
+        "event_id",
+        f"""
+        SELECT g.__key AS __id, i.customer_id, g.ts, {touchpoint}, {described("stage")},
+               {described("channel")}, {described("direction")}, {described("nature")},
+               {_col(mapping, "amount", "DOUBLE")}, {code}, {lit(source)}, {lit(load_id)},
+               {_attrs(mapping)}
+        FROM __good AS g JOIN __ided AS i USING (__row)
+        LEFT JOIN __tpinfo AS p ON p.touchpoint = {touchpoint}
+        """,
+    )
+
+
+def register_touchpoints(
+    wh: Warehouse, rows: list[tuple[str, str | None, str | None, str | None, str | None]]
+) -> None:
+    """Make the journey's touchpoint descriptions available to the interactions insert."""
+    wh.execute(
+        "CREATE OR REPLACE TEMP TABLE __tpinfo "
+        "(touchpoint VARCHAR, stage VARCHAR, channel VARCHAR, direction VARCHAR, nature VARCHAR)"
+    )
+    if rows:
+        wh.execute(
+            "INSERT INTO __tpinfo VALUES "
+            + ", ".join("(" + ", ".join(_opt(v) for v in r) + ")" for r in rows)
+        )
+
+
+def _opt(value: str | None) -> str:
+    return "NULL" if value is None else lit(value)
+
+
+def _insert_responses(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> int:
+    verbatim = _col(mapping, "verbatim", "VARCHAR")
+    common = (
+        f"i.customer_id, g.ts, {_col(mapping, 'stage', 'VARCHAR')}, "
+        f"{_col(mapping, 'touchpoint', 'VARCHAR')}, {_col(mapping, 'channel', 'VARCHAR')}"
+    )
+    tail = f"{_col(mapping, 'lang', 'VARCHAR')}, {lit(source)}, {lit(load_id)}, {_attrs(mapping)}"
+    base = "FROM __good AS g JOIN __ided AS i USING (__row)"
+    if not mapping.metrics:
+        select = (
+            f"SELECT g.__key AS __id, {common}, g.metric, g.score, {verbatim}, {tail} {base}"
+            f" WHERE g.score IS NOT NULL OR {verbatim} IS NOT NULL"
+        )
+        return _insert_keyed(wh, "responses", "response_id", select)
+    # One response row per answered metric; the verbatim rides with the first answered one.
+    names = list(mapping.metrics)
+    parts = []
+    for pos, name in enumerate(names):
+        earlier = " AND ".join(f"g.{ident('__metric_' + n)} IS NULL" for n in names[:pos]) or "true"
+        value = f"g.{ident('__metric_' + name)}"
+        parts.append(
+            f"SELECT g.__key || ':' || {lit(name)} AS __id, {common}, {lit(name)}, CAST({value} AS DOUBLE),"
+            f" CASE WHEN {earlier} THEN {verbatim} END, {tail} {base} WHERE {value} IS NOT NULL"
+        )
+    none = " AND ".join(f"g.{ident('__metric_' + n)} IS NULL" for n in names)
+    parts.append(
+        f"SELECT g.__key || ':verbatim' AS __id, {common}, 'verbatim', CAST(NULL AS DOUBLE), {verbatim},"
+        f" {tail} {base} WHERE {none} AND {verbatim} IS NOT NULL"
+    )
+    return _insert_keyed(wh, "responses", "response_id", " UNION ALL ".join(parts))
+
+
+def _has_column(wh: Warehouse, table: str, column: str) -> bool:
+    row = wh.fetchone(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+        [table, column],
+    )
+    return bool(row and row[0])
+
+
+def _upsert_customers(wh: Warehouse, mapping: Mapping) -> None:
+    """Customer attributes become typed columns; a re-load updates them with non-empty values."""
+    existing = {
+        r[0]: r[1]
+        for r in wh.fetchall(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'customers'"
+        )
+    }
+    problems = []
+    for name, spec in mapping.attributes.items():
+        wanted = SQL_TYPES[spec.type or "string"]
+        if name in CANONICAL_COLUMNS["customers"] or name in (
+            "customer_id",
+            "first_seen",
+            "last_seen",
+            "updated_at",
+        ):
+            problems.append(
+                Problem("mapping", None, None, f"attributes.{name}", "a new name", "a reserved one")
+            )
+        elif name not in existing:
+            wh.execute(f"ALTER TABLE customers ADD COLUMN {ident(name)} {wanted}")
+        elif not _same_type(existing[name], wanted):
+            problems.append(
+                Problem(
+                    "mapping",
+                    None,
+                    None,
+                    f"attributes.{name}",
+                    f"type {existing[name]} (as already in the warehouse)",
+                    wanted,
+                )
+            )
+    if problems:
+        raise MappingError(problems, what="the customer attributes of this mapping")
+    cols = [n for n in mapping.attributes]
+    values = ", ".join(
+        f"arg_max(g.{ident('__attr_' + n)}, g.__row) FILTER (WHERE g.{ident('__attr_' + n)} "
+        f"IS NOT NULL) AS {ident(n)}"
+        for n in cols
+    )
+    created = (
+        "min(g.created_at) AS created_at"
+        if "created_at" in mapping.columns
+        else "CAST(NULL AS TIMESTAMPTZ) AS created_at"
+    )
+    select = f"SELECT i.customer_id, {created}{', ' + values if values else ''} " + (
+        "FROM __good AS g JOIN __ided AS i USING (__row) GROUP BY i.customer_id"
+    )
+    target_cols = ["customer_id", "created_at", *cols]
+    updates = ", ".join(
+        f"{ident(c)} = coalesce(excluded.{ident(c)}, customers.{ident(c)})"
+        for c in target_cols[1:]
+    )
+    wh.execute(
+        f"INSERT INTO customers ({', '.join(ident(c) for c in target_cols)}, updated_at) "
+        f"SELECT *, now() FROM ({select}) ON CONFLICT (customer_id) DO UPDATE SET {updates}, "
+        "updated_at = now()"
+    )
+
+
+def _same_type(found: str, wanted: str) -> bool:
+    aliases = {"TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ"}
+    return aliases.get(found, found) == wanted
+
+
+def touch_customers(wh: Warehouse, mapping: Mapping) -> None:
+    """Every customer seen in this load has a row; first and last seen follow their activity."""
+    has_ts = "ts" in mapping.columns
+    ts = "g.ts" if has_ts else "CAST(NULL AS TIMESTAMPTZ)"
+    wh.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE __seen AS
+        SELECT i.customer_id, min({ts}) AS first_seen, max({ts}) AS last_seen
+        FROM __good AS g JOIN __ided AS i USING (__row) GROUP BY i.customer_id
+        """
+    )
+    wh.execute(
+        """
+        INSERT INTO customers (customer_id, first_seen, last_seen, updated_at)
+        SELECT customer_id, first_seen, last_seen, now() FROM __seen
+        ON CONFLICT (customer_id) DO UPDATE SET
+            first_seen = least(customers.first_seen, excluded.first_seen),
+            last_seen = greatest(customers.last_seen, excluded.last_seen)
+        """
+    )
+    wh.execute("DROP TABLE __seen")
