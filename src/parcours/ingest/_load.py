@@ -309,7 +309,7 @@ def _build_typed(
     problems = [
         f"CASE WHEN {c.fail()} THEN "
         f"{sql.lit(f'column {c.raw_col!r}: {c.reason}, found ')} || "
-        f"COALESCE( || {c.raw_alias} || , 'nothing') END"
+        f"COALESCE(chr(39) || {c.raw_alias} || chr(39), 'nothing') END"
         for c in read
     ]
     ids = " AND ".join(f"{sql.ident('__id_' + k)} IS NULL" for k in mapping.identifiers)
@@ -324,7 +324,7 @@ def _build_typed(
             problems.append(
                 "CASE WHEN event_code IS NOT NULL AND __tp IS NULL THEN "
                 f"{sql.lit(f'column {code_col!r}: expected an event code of the journey map or of the mapping rules, found ')}"
-                " ||  || event_code ||  END"
+                " || chr(39) || event_code || chr(39) END"
             )
     bad_col = [f"CASE WHEN {c.fail()} THEN {sql.lit(c.raw_col or '')} END" for c in read]
     bad_val = [f"CASE WHEN {c.fail()} THEN {c.raw_alias} END" for c in read]

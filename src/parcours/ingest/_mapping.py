@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from parcours._yamlmodel import parse_yaml_model
 from parcours.errors import MappingError, Problem
 
 Target = Literal["interactions", "customers", "transactions", "responses"]
@@ -210,8 +211,6 @@ class Mapping(_Strict):
 
 def load_mapping(path: Path | str) -> Mapping:
     """Read and validate a mapping file; raise MappingError with every problem and its place."""
-    from parcours.model import parse_yaml_model  # shared YAML-with-places validation
-
     path = Path(path)
     if not path.is_file():
         raise MappingError(
