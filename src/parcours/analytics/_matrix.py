@@ -27,37 +27,39 @@ def stage_channel_matrix(interactions: Any) -> ir.Table:
 
 def stage_conversion(interactions: Any, stages: Sequence[str]) -> ir.Table:
     """For consecutive stages (in ``stages`` order): customers at the stage, how many reach the
-    next one at or after their first interaction at the stage, and that share."""
-    t = as_table(interactions)
-    first = (
-        t.filter(t.stage.isin(list(stages)))
-        .group_by(["customer_id", "stage"])
-        .aggregate(first_ts=t.ts.min())
-    )
-    parts = []
-    for position, (stage, following) in enumerate(zip(stages, stages[1:], strict=False)):
-        here = first.filter(first.stage == stage)
-        there = first.filter(first.stage == following).select(
-            customer_id="customer_id", next_ts="first_ts"
-        )
-        joined = here.left_join(
-            there,
-            (here.customer_id == there.customer_id) & (there.next_ts >= here.first_ts),
-        )
-        parts.append(
-            joined.aggregate(
-                customers=joined.customer_id.nunique(),
-                converted=joined.next_ts.notnull().ifelse(joined.customer_id, None).nunique(),
-            ).mutate(
-                position=ibis.literal(position), stage=ibis.literal(stage),
-                next_stage=ibis.literal(following),
-            )
-        )
-    if not parts:
+    next one at or after their first interaction at the stage, and that share.
+
+    One pass: each customer's first time at every stage, then one aggregate over customers.
+    """
+    stages = list(stages)
+    if len(stages) < 2:
         raise ValueError("expected at least two stages to measure a conversion")
+    t = as_table(interactions)
+    t = t.filter(t.stage.isin(stages))
+    firsts = t.group_by("customer_id").aggregate(
+        **{f"s{i}": t.ts.min(where=t.stage == stage) for i, stage in enumerate(stages)}
+    )
+    counts = firsts.aggregate(
+        **{
+            f"n{i}": firsts[f"s{i}"].notnull().sum()
+            for i in range(len(stages) - 1)
+        },
+        **{
+            f"c{i}": (firsts[f"s{i + 1}"] >= firsts[f"s{i}"]).fill_null(False).sum()
+            for i in range(len(stages) - 1)
+        },
+    )
+    parts = [
+        counts.select(
+            position=ibis.literal(i),
+            stage=ibis.literal(stage),
+            next_stage=ibis.literal(stages[i + 1]),
+            customers=counts[f"n{i}"].cast("int64"),
+            converted=counts[f"c{i}"].cast("int64"),
+        )
+        for i, stage in enumerate(stages[:-1])
+    ]
     result = ibis.union(*parts)
     return result.mutate(
-        conversion=(result.converted.cast("float64") / result.customers.nullif(0))
-    ).select("position", "stage", "next_stage", "customers", "converted", "conversion").order_by(
-        "position"
-    )
+        conversion=result.converted.cast("float64") / result.customers.nullif(0)
+    ).order_by("position")

@@ -40,6 +40,7 @@ class Warehouse:
             ) from exc
         self._con.execute(f"SET TimeZone = '{_quote(timezone)}'")
         self._con.execute("SET preserve_insertion_order = true")
+        self._con.execute("SET enable_progress_bar = false")  # parcours draws its own
         if memory_limit:
             self._con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
         for ddl in CANONICAL_DDL.values():
@@ -94,7 +95,7 @@ class Warehouse:
         self._con.unregister(name)
 
     def arrow(self, sql: str) -> Any:
-        return self._con.execute(sql).arrow()
+        return self._con.execute(sql).to_arrow_table()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
