@@ -12,6 +12,7 @@ import pytest
 import parcours.demo
 from conftest import PEOPLE, SEED
 from parcours.demo import JOURNEY_PATH, MAPPINGS_DIR, DemoFiles, generate, load_truth
+from parcours.demo import _generate as generate_module
 from parcours.demo import _writers as writers
 
 MAPPINGS = {
@@ -77,6 +78,15 @@ def test_chunk_size_does_not_change_the_output(
     monkeypatch.setattr(writers, "CHUNK_ROWS", 333)
     small = generate(tmp_path, customers=PEOPLE, seed=SEED)
     _same_outputs(demo.out_dir, small.out_dir)
+
+
+def test_worker_processes_write_the_same_workbooks(
+    demo: DemoFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Big demos write the call-centre workbooks in worker processes: same bytes as in-process.
+    monkeypatch.setattr(generate_module, "PARALLEL_CALL_ROWS", 0)
+    pooled = generate(tmp_path, customers=PEOPLE, seed=SEED)
+    _same_outputs(demo.out_dir, pooled.out_dir)
 
 
 def test_another_seed_gives_other_data(demo: DemoFiles, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ planted "observed but undefined" event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -96,7 +96,7 @@ class Catalog:
     def __getitem__(self, code: str) -> Code:
         return self.by_code[code]
 
-    @property
+    @cached_property
     def by_code(self) -> dict[str, Code]:
         return {c.code: c for c in self.codes}
 

@@ -96,7 +96,7 @@ IRRITANT_AFTER_DAYS = 10.0  # a mail claim becomes an irritant when unpaid after
 
 # Complaints: a low base rate, and a share of irritating claims end in a complaint.
 COMPLAINTS_PER_YEAR = 0.05
-P_COMPLAINT_AFTER_IRRITANT = 0.15
+P_COMPLAINT_AFTER_IRRITANT = 0.06
 COMPLAINT_CHANNELS = ("phone", "email", "agency", "mail")
 COMPLAINT_MIX = np.array(
     [

@@ -27,7 +27,7 @@ class QuarantinedRow:
 
     file: str
     line: int  # physical line in the file, the header being line 1
-    column: str | None  # the raw column at fault (None: the whole row)
+    column: str | None  # the raw column at fault (None: the whole row, duplicate or no identifier)
     value: str | None  # the raw value at fault
     reason: str  # invalid_date | missing_identifier | duplicate | invalid_amount
     detail: str

@@ -251,7 +251,7 @@ def _crm_plants_clients(rng: np.random.Generator, rows: int) -> list[_Plant]:
 
     return [
         _Plant(a, "duplicate", None, dict, "exact copy of line {original}"),
-        _Plant(b, "missing_identifier", "Code client", no_identifier, "no code, e-mail or phone"),
+        _Plant(b, "missing_identifier", None, no_identifier, "no code, e-mail or phone"),
         _Plant(c, "invalid_date", "Date d'adhésion", invalid_date, "31 February does not exist"),
     ]
 
@@ -381,9 +381,7 @@ def _crm_plants_actions(
     plants: list[_Plant] = []
     for _ in range(2):
         plants.append(_Plant(draw(rows), "duplicate", None, dict, "exact copy of line {original}"))
-        plants.append(
-            _Plant(draw(rows), "missing_identifier", "Code client", no_code, "no customer code")
-        )
+        plants.append(_Plant(draw(rows), "missing_identifier", None, no_code, "no customer code"))
         plants.append(
             _Plant(draw(rows), "invalid_date", "Date", bad_date, "31 February does not exist")
         )
