@@ -1,0 +1,268 @@
+"""Read, validate and write journey maps as YAML.
+
+Reading composes the YAML node tree first so that every problem (syntax, structure,
+cross-reference, duplicate key) can be reported at once with its line and column. Writing produces
+the layout of the demo file: keys in model order, short records and texts on one line, UTF-8 text
+without Python tags, so that a dumped file reads well in a diff and loads back to an equal
+`Journey`. Comments are not kept.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from parcours.errors import ModelError, Problem
+from parcours.model._journey import SKIP_REFERENCES, Channel, Journey, Kpi, PersonaRef, Touchpoint
+from parcours.model._places import (
+    decode_problem,
+    duplicate_keys,
+    empty_problem,
+    issue_problem,
+    pydantic_problems,
+    reader_problem,
+    syntax_problem,
+)
+from parcours.model._references import check_references
+
+__all__ = [
+    "dump_journey",
+    "load_journey",
+    "save_journey",
+    "validate_journey_file",
+    "validate_journey_text",
+]
+
+TEXT_NAME = "<text>"
+
+
+def _read(path: str | os.PathLike[str]) -> tuple[str | None, list[Problem]]:
+    file = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        return None, [Problem(file, None, None, "", "a readable journey-map file", reason)]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        return None, [decode_problem(file, data, exc)]
+
+
+def _parse(text: str, file: str) -> tuple[Journey | None, list[Problem]]:
+    """The journey in `text` if it is valid, and every problem found (sorted by place)."""
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        return None, [reader_problem(file, text, exc)]
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.reader.ReaderError as exc:
+        return None, [reader_problem(file, text, exc)]
+    except yaml.MarkedYAMLError as exc:
+        return None, [syntax_problem(file, exc)]
+    finally:
+        loader.dispose()
+    if root is None:
+        return None, [empty_problem(file)]
+
+    problems = duplicate_keys(file, root)
+    journey = None
+    try:
+        # References are checked below on the raw data: reported even when a field is wrong.
+        journey = Journey.model_validate(data, context={SKIP_REFERENCES: True})
+    except ValidationError as exc:
+        problems += pydantic_problems(file, root, exc.errors())
+    problems += [issue_problem(file, root, issue) for issue in check_references(data)]
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return (None if problems else journey), problems
+
+
+def validate_journey_text(text: str, file: str = TEXT_NAME) -> list[Problem]:
+    """Every problem of a journey map given as YAML text; `file` names it in the problems."""
+    return _parse(text, file)[1]
+
+
+def validate_journey_file(path: str | os.PathLike[str]) -> list[Problem]:
+    """Every problem of a journey-map file, each with its 1-based line and column; [] if valid."""
+    text, problems = _read(path)
+    if text is None:
+        return problems
+    return _parse(text, os.fspath(path))[1]
+
+
+def load_journey(source: str | os.PathLike[str]) -> Journey:
+    """Read a journey map from a file path, or from YAML text.
+
+    A `str` with a line break is YAML text; any other `str` or path-like is a file path. Raises
+    `ModelError` carrying every problem (file, line, column, expected, found) if the map is invalid.
+    """
+    if isinstance(source, str) and ("\n" in source or "\r" in source):
+        text: str | None = source
+        file, problems = TEXT_NAME, list[Problem]()
+    else:
+        file = os.fspath(source)
+        text, problems = _read(source)
+    if text is not None:
+        journey, problems = _parse(text, file)
+        if journey is not None:
+            return journey
+    raise ModelError(problems, what=file)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+_FLOW_RECORDS: tuple[type[BaseModel], ...] = (Channel, Touchpoint, PersonaRef, Kpi)
+_ID_LISTS = {"event_codes", "event_patterns", "touchpoints", "channels"}
+_FLOW_WIDTH = 160  # a record or text longer than this once on one line is written as a block
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+# YAML 1.1 line breaks, the BOM and control characters do not survive plain or single-quoted style.
+_QUOTE_DOUBLE = {"\x85", "\u2028", "\u2029", "\ufeff"}
+
+
+class _FlowMap(dict[str, Any]):
+    """A mapping written on one line: ``{fr: ..., en: ...}``."""
+
+
+class _FlowList(list[Any]):
+    """A list written on one line: ``[WEB_DEVIS, APP_DEVIS]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper with the demo layout; never writes anchors or Python tags."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def choose_scalar_style(self) -> str:
+        # French texts are full of apostrophes: "l'appli" reads better than 'l''appli'.
+        style = super().choose_scalar_style()
+        value = self.event.value if isinstance(self.event, yaml.ScalarEvent) else ""
+        if style == "'" and "'" in value and not any(ch in value for ch in '"\\\n'):
+            return '"'
+        return style
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent list items under their key ("stages:\n  - id: ..."), as people write them.
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = None
+    if any(ch in _QUOTE_DOUBLE or (ch < " " and ch not in "\n\t") for ch in data):
+        style = '"'
+    elif "\n" in data and data.strip("\n") and not data.endswith("\n\n"):
+        # A block scalar (the emitter falls back to quotes where one is not allowed), but never
+        # one that keeps trailing blank lines ("|+"): that would end the YAML document with "...".
+        style = "|"
+    elif "\n" in data:
+        style = '"'  # "a\n\n" reads better than the folded single-quoted form
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+def _represent_flow_map(dumper: yaml.SafeDumper, data: _FlowMap) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+
+
+def _represent_flow_list(dumper: yaml.SafeDumper, data: _FlowList) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_FlowMap, _represent_flow_map)
+_Dumper.add_representer(_FlowList, _represent_flow_list)
+
+
+def _emit(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=float("inf"),  # wrapping long lines would only make diffs noisier
+        indent=2,
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _fits_on_one_line(value: Any) -> bool:
+    if any(brk in s for s in _strings(value) for brk in _LINE_BREAKS):
+        return False
+    return len(_emit(value)) <= _FLOW_WIDTH
+
+
+def _record(model: BaseModel) -> dict[str, Any]:
+    """A model as a YAML mapping: fields in model order, fields left at their default omitted."""
+    out: dict[str, Any] = {}
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if not field.is_required() and value == field.get_default(call_default_factory=True):
+            continue
+        out[field.alias or name] = _value(value, field.alias or name)
+    if isinstance(model, _FLOW_RECORDS):
+        flow = _FlowMap(out)
+        if _fits_on_one_line(flow):
+            return flow
+    return out
+
+
+def _value(value: Any, name: str) -> Any:
+    if isinstance(value, BaseModel):
+        return _record(value)
+    if isinstance(value, Mapping):  # a LocalizedText given per language
+        flow = _FlowMap(value)
+        return flow if _fits_on_one_line(flow) else dict(value)
+    if isinstance(value, list):
+        if name in _ID_LISTS and all(isinstance(item, str) for item in value):
+            ids = _FlowList(value)
+            if _fits_on_one_line(ids):
+                return ids
+        return [_value(item, name) for item in value]
+    return value
+
+
+def dump_journey(journey: Journey) -> str:
+    """The journey as YAML in the layout of the demo file; `load_journey` reads it back equal."""
+    record = _record(journey)
+    for key, value in record.items():  # the journey's own texts stand out, one language a line
+        if isinstance(value, _FlowMap):
+            record[key] = dict(value)
+    head = {key: value for key, value in record.items() if not isinstance(value, list)}
+    chunks = [_emit(head)] if head else []
+    chunks += [_emit({key: value}) for key, value in record.items() if isinstance(value, list)]
+    if any(chunk.endswith("...\n") for chunk in chunks):  # a document end marker: no blank lines
+        return _emit(record)
+    return "\n".join(chunks)
+
+
+def save_journey(journey: Journey, path: str | os.PathLike[str]) -> None:
+    """Write the journey to `path` (UTF-8), atomically: a reader never sees half a file."""
+    target = Path(path)
+    text = dump_journey(journey)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        # mkstemp creates the file private (0600); keep the mode of the file replaced.
+        Path(tmp).chmod(target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
