@@ -1,0 +1,84 @@
+"""`parcours demo`: generate Mutuelle Horizon, ingest its exports like real data, write the report."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parcours.demo._catalog import JOURNEY_PATH, MAPPINGS_DIR
+from parcours.demo._generate import generate
+from parcours.i18n import number, t
+from parcours.workspace import Workspace
+
+JOURNEY_FILE = "mutuelle-horizon.yaml"
+
+
+def prepare_workspace(out_dir: Path, lang: str = "fr") -> Workspace:
+    """A workspace holding the demo journey map and the mappings of its exports."""
+    ws = Workspace.init(out_dir, name="Mutuelle Horizon (démo)", lang=lang)  # type: ignore[arg-type]
+    shutil.copyfile(JOURNEY_PATH, ws.path("journeys", JOURNEY_FILE))
+    for mapping in sorted(MAPPINGS_DIR.glob("*.yaml")):
+        shutil.copyfile(mapping, ws.path("mappings", mapping.name))
+    return ws
+
+
+def run_demo(
+    out_dir: Path,
+    *,
+    customers: int = 100_000,
+    seed: int = 0,
+    lang: str = "fr",
+    console: Console | None = None,
+) -> dict[str, Any]:
+    """Generate, ingest and report; return the paths and load reports (for tests and scripts)."""
+    console = console or Console()
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    if (out_dir / "warehouse.duckdb").exists():
+        # A demo run starts from scratch: the same seed must give the same warehouse.
+        (out_dir / "warehouse.duckdb").unlink()
+    ws = prepare_workspace(out_dir, lang)
+    console.print(t("demo.workspace", path=str(ws.root)), markup=False)
+    console.print(t("demo.generating", customers=customers, seed=str(seed)), markup=False)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("simulation", total=None)
+
+        def step(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total or None)
+
+        files = generate(ws.root, customers=customers, seed=seed, progress=step)
+    console.print(t("demo.ingesting"), markup=False)
+    reports = []
+    with ws:
+        for mapping, raw in files.sources():
+            reports.extend(ws.ingest([raw], mapping=ws.path("mappings", mapping.name), progress=True))
+        from parcours.render import write_report
+
+        report = write_report(ws, ws.journey(), ws.path("out"), lang=lang)
+    grid = Table(show_edge=False)
+    for key in ("file", "read", "loaded", "quarantined"):
+        grid.add_column(t(f"report.loads.{key}"), justify="left" if key == "file" else "right")
+    for r in reports:
+        grid.add_row(
+            Path(r.file).name,
+            number(r.rows_read, lang),  # type: ignore[arg-type]
+            number(r.rows_loaded, lang),  # type: ignore[arg-type]
+            number(r.rows_quarantined, lang),  # type: ignore[arg-type]
+        )
+    console.print(grid)
+    console.print(t("demo.truth", path=str(files.truth.parent)), markup=False)
+    console.print(t("demo.report", path=str(report)), markup=False)
+    console.print(f"{time.perf_counter() - started:.0f} s", style="dim")
+    return {"workspace": ws.root, "report": report, "reports": reports, "files": files}
