@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -10,13 +11,33 @@ import duckdb
 
 STAGES = ["compare", "quote", "subscribe", "reimbursement", "complaint", "cancel"]
 CODES = [
-    "WEB_OFFRES", "APP_OFFRES", "TEL_INFO_OFFRE", "WEB_DEVIS", "TEL_DEVIS", "AG_DEVIS",
-    "WEB_ADHESION", "AG_ADHESION", "EML_COMPTE_CREE", "EML_ADHESION_CONFIRMEE", "APP_DEMANDE_RMB",
-    "COUR_FEUILLE_SOINS", "SMS_RMB_EFFECTUE", "EML_DECOMPTE", "TEL_RECLAMATION", "COUR_RESILIATION",
+    "WEB_OFFRES",
+    "APP_OFFRES",
+    "TEL_INFO_OFFRE",
+    "WEB_DEVIS",
+    "TEL_DEVIS",
+    "AG_DEVIS",
+    "WEB_ADHESION",
+    "AG_ADHESION",
+    "EML_COMPTE_CREE",
+    "EML_ADHESION_CONFIRMEE",
+    "APP_DEMANDE_RMB",
+    "COUR_FEUILLE_SOINS",
+    "SMS_RMB_EFFECTUE",
+    "EML_DECOMPTE",
+    "TEL_RECLAMATION",
+    "COUR_RESILIATION",
     "WEB_CHATBOT",
 ]
-CHANNELS = {"WEB": "Web", "APP": "Appli", "TEL": "Téléphone", "AG": "Agence", "EML": "E-mail",
-            "COUR": "Courrier", "SMS": "SMS"}
+CHANNELS = {
+    "WEB": "Web",
+    "APP": "Appli",
+    "TEL": "Téléphone",
+    "AG": "Agence",
+    "EML": "E-mail",
+    "COUR": "Courrier",
+    "SMS": "SMS",
+}
 MAPPING = """\
 parcours: 1
 target: interactions
@@ -60,7 +81,9 @@ def duckdb_read_csv(path: Path, workdir: Path) -> str:
     workdir.mkdir(parents=True)
     con = duckdb.connect(str(workdir / "baseline.duckdb"))
     con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{path}', delim=';', header=true)")
-    return f"{con.execute('SELECT count(*) FROM raw').fetchone()[0]:,} rows, types sniffed, no checks"
+    return (
+        f"{con.execute('SELECT count(*) FROM raw').fetchone()[0]:,} rows, types sniffed, no checks"
+    )
 
 
 def parcours_ingest(path: Path, workdir: Path) -> str:
@@ -101,7 +124,9 @@ FROM cells ORDER BY stage, channel
 
 def raw_conversion() -> str:
     """The same one-pass algorithm as parcours.analytics.stage_conversion, written by hand."""
-    firsts = ", ".join(f"min(ts) FILTER (WHERE stage = '{s}') AS s{i}" for i, s in enumerate(STAGES))
+    firsts = ", ".join(
+        f"min(ts) FILTER (WHERE stage = '{s}') AS s{i}" for i, s in enumerate(STAGES)
+    )
     aggs = ", ".join(
         f"count(s{i}) AS n{i}, count(*) FILTER (WHERE s{i + 1} >= s{i}) AS c{i}"
         for i in range(len(STAGES) - 1)
@@ -110,7 +135,7 @@ def raw_conversion() -> str:
     parts = " UNION ALL ".join(
         f"SELECT {i} AS position, '{a}' AS stage, '{b}' AS next_stage, n{i} AS customers, "
         f"c{i} AS converted FROM counts"
-        for i, (a, b) in enumerate(zip(STAGES, STAGES[1:], strict=False))
+        for i, (a, b) in enumerate(itertools.pairwise(STAGES))
     )
     return (
         f"WITH f AS (SELECT customer_id, {firsts} FROM interactions WHERE stage IN ({stages}) "

@@ -35,7 +35,9 @@ def bench_ingest(rows: int, table: Table) -> None:
     csv = DATA / f"interactions_{rows}.csv"
     if not csv.exists():
         print(f"generating {csv.name} ...", file=sys.stderr)
-        subprocess.run([sys.executable, str(HERE / "_jobs.py"), "make-csv", str(csv), str(rows)], check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "_jobs.py"), "make-csv", str(csv), str(rows)], check=True
+        )
     size = csv.stat().st_size
     for contender in ("duckdb-read_csv", "parcours-ingest"):
         workdir = DATA / f"ws_{contender}_{rows}"
@@ -58,7 +60,9 @@ def bench_ibis(rows: int, table: Table) -> None:
     db = DATA / f"ibis_{rows}.duckdb"
     if not db.exists():
         print(f"generating {db.name} ...", file=sys.stderr)
-        subprocess.run([sys.executable, str(HERE / "_jobs.py"), "make-db", str(db), str(rows)], check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "_jobs.py"), "make-db", str(db), str(rows)], check=True
+        )
     # Alternate the contenders over several rounds and keep each one's best: a busy 2-core
     # machine otherwise decides the comparison.
     results: dict[str, float] = {}
@@ -81,7 +85,16 @@ def bench_ibis(rows: int, table: Table) -> None:
             "matrix + conversion, best of 3 rounds x 5 runs",
         )
     ratio = results["ibis"] / results["raw-sql"]
-    table.add_row("ibis", "ratio ibis / raw", "", f"{ratio:.3f}", "", "", "<= 1.10", "ok" if ratio <= 1.10 else "OVER")
+    table.add_row(
+        "ibis",
+        "ratio ibis / raw",
+        "",
+        f"{ratio:.3f}",
+        "",
+        "",
+        "<= 1.10",
+        "ok" if ratio <= 1.10 else "OVER",
+    )
 
 
 def main() -> None:
@@ -91,7 +104,16 @@ def main() -> None:
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     table = Table(title=f"parcours benchmarks ({os.cpu_count()} cores)")
-    for column in ("benchmark", "contender", "data", "time", "peak RSS", "throughput", "target", "notes"):
+    for column in (
+        "benchmark",
+        "contender",
+        "data",
+        "time",
+        "peak RSS",
+        "throughput",
+        "target",
+        "notes",
+    ):
         table.add_column(column)
     if "ingest" in args.which:
         bench_ingest(args.rows, table)

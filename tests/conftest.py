@@ -23,5 +23,7 @@ def workspace(tmp_path: Path) -> Workspace:
 def shared_data() -> Path:
     data = SHARED / "data"
     if not data.is_dir():
-        pytest.skip(f"the shared reference data is not at {data} (CI places shared/ beside the repo)")
+        pytest.skip(
+            f"the shared reference data is not at {data} (CI places shared/ beside the repo)"
+        )
     return data

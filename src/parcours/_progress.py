@@ -12,9 +12,9 @@ from rich.progress import (
     BarColumn,
     Progress,
     TaskID,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
-    TaskProgressColumn,
 )
 
 from parcours.i18n import t

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,13 +43,14 @@ def _found(node: yaml.Node, complete: bool) -> str:
     return "a list"
 
 
-def parse_yaml_model(path: Path, model: type[M], *, error: type[Exception]) -> M:
+def parse_yaml_model(path: Path, model: type[M], *, error: Callable[..., Exception]) -> M:
     """Validate ``path`` against ``model``; raise ``error(problems, what=...)`` listing them all."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise error([Problem(file, None, None, "", "a readable UTF-8 YAML file", str(exc))], what=file)  # type: ignore[call-arg]  # the _ProblemsError signature
+        problem = Problem(file, None, None, "", "a readable UTF-8 YAML file", str(exc))
+        raise error([problem], what=file) from exc
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -56,17 +58,19 @@ def parse_yaml_model(path: Path, model: type[M], *, error: type[Exception]) -> M
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        raise error(  # type: ignore[call-arg]  # the _ProblemsError signature
+        raise error(
             [Problem(file, line, column, "", "valid YAML", str(exc.problem))], what=file
         ) from exc
     if root is None or not isinstance(data, dict):
-        raise error([Problem(file, 1, 1, "", "a YAML mapping", "nothing usable")], what=file)  # type: ignore[call-arg]  # the _ProblemsError signature
+        raise error([Problem(file, 1, 1, "", "a YAML mapping", "nothing usable")], what=file)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            loc = tuple(
+                p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+            )
             node, complete = _node_at(root, loc)
             mark = node.start_mark
             message = err["msg"].removeprefix("Value error, ")
@@ -86,4 +90,4 @@ def parse_yaml_model(path: Path, model: type[M], *, error: type[Exception]) -> M
                     found,
                 )
             )
-        raise error(problems, what=file) from exc  # type: ignore[call-arg]  # the _ProblemsError signature
+        raise error(problems, what=file) from exc

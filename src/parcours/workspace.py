@@ -161,9 +161,7 @@ class Workspace:
         """Load raw exports through a mapping; see :func:`parcours.ingest.ingest`."""
         from parcours.ingest import ingest
 
-        paths: Sequence[Path | str] = (
-            [files] if isinstance(files, str | Path) else list(files)
-        )
+        paths: Sequence[Path | str] = [files] if isinstance(files, str | Path) else list(files)
         return ingest(self, paths, mapping=mapping, source=source, progress=progress)
 
     def quarantine(self, *, source: str | None = None, load_id: str | None = None) -> Any:

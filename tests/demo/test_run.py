@@ -19,9 +19,21 @@ CUSTOMERS = 3_000
 def demo(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "mutuelle"
     result = subprocess.run(
-        [sys.executable, "-m", "parcours", "demo", "--out", str(out), "--customers", str(CUSTOMERS),
-         "--seed", "3"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "parcours",
+            "demo",
+            "--out",
+            str(out),
+            "--customers",
+            str(CUSTOMERS),
+            "--seed",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "Rapport" in result.stdout
@@ -32,15 +44,21 @@ def test_every_export_loads_as_the_truth_says(demo):
     truth = load_truth(demo)
     with Workspace.open(demo) as ws:
         loads = ws.loads().to_pandas()
-        by_file = {Path(f).name: r for f, r in zip(loads.file, loads.itertuples(index=False), strict=True)}
+        by_file = {
+            Path(f).name: r for f, r in zip(loads.file, loads.itertuples(index=False), strict=True)
+        }
         assert set(by_file) == set(truth.files)
         for name, expected in truth.files.items():
             got = by_file[name]
             assert (got.rows_read, got.rows_loaded, got.rows_quarantined) == (
-                expected.rows_read, expected.rows_loaded, expected.rows_quarantined
+                expected.rows_read,
+                expected.rows_loaded,
+                expected.rows_quarantined,
             ), name
         quarantine = ws.quarantine().to_pandas()
-        found = {(Path(f).name, int(r)) for f, r in zip(quarantine.file, quarantine.row, strict=True)}
+        found = {
+            (Path(f).name, int(r)) for f, r in zip(quarantine.file, quarantine.row, strict=True)
+        }
         planted = {(q.file, q.line) for e in truth.files.values() for q in e.quarantined}
         assert found == planted
         assert ws.warehouse.count("customers") == truth.identity.expected_customers
@@ -78,25 +96,49 @@ def test_touchpoints_never_observed_and_codes_never_defined(demo):
         assert defined - seen == set(truth.never_observed_touchpoints)
         orphans = interactions.filter(interactions.touchpoint.isnull())
         unmapped = orphans.group_by("event_code").aggregate(n=orphans.count()).to_pandas()
-        assert dict(zip(unmapped.event_code, unmapped.n, strict=True)) == truth.undefined_event_codes
+        assert (
+            dict(zip(unmapped.event_code, unmapped.n, strict=True)) == truth.undefined_event_codes
+        )
 
 
 def test_the_report_shows_every_stage_and_channel(demo):
     html = (demo / "out" / "report.html").read_text(encoding="utf-8")
-    for label in ("Je compare les offres", "Je demande un devis", "Je souscris",
-                  "Je demande un remboursement", "Je fais une réclamation", "Je résilie"):
+    for label in (
+        "Je compare les offres",
+        "Je demande un devis",
+        "Je souscris",
+        "Je demande un remboursement",
+        "Je fais une réclamation",
+        "Je résilie",
+    ):
         assert label in html
-    assert 'lang="fr"' in html and "Passage à l&#39;étape suivante" in html
-    assert "<script" not in html and "http" not in re.sub(r'href="[^"]*\.csv"', "", html)
+    assert 'lang="fr"' in html
+    assert "Passage à l&#39;étape suivante" in html
+    assert "<script" not in html
+    assert "http" not in re.sub(r'href="[^"]*\.csv"', "", html)
     assert (demo / "out" / "stage_channel_matrix.csv").exists()
 
 
 def test_the_report_in_english(demo, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "parcours", "report", "--workspace", str(demo), "--lang", "en",
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "parcours",
+            "report",
+            "--workspace",
+            str(demo),
+            "--lang",
+            "en",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert 'lang="en"' in html and "I ask for a quote" in html and "Go on to the next stage" in html
+    assert 'lang="en"' in html
+    assert "I ask for a quote" in html
+    assert "Go on to the next stage" in html

@@ -29,20 +29,33 @@ def _big_csv(path: Path, rows: int, offset: int = 0) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write("id;client;date;montant\n")
         for i in range(offset, offset + rows):
-            out.write(f"{i};C{i % 50_000};{1 + i % 28:02d}/0{1 + i % 9}/2026 10:{i % 60:02d};{i % 997},5\n")
+            out.write(
+                f"{i};C{i % 50_000};{1 + i % 28:02d}/0{1 + i % 9}/2026 10:{i % 60:02d};{i % 997},5\n"
+            )
 
 
 def _counts(root: Path) -> dict[str, int]:
     with Workspace.open(root) as ws:
-        return {t: ws.warehouse.count(t) for t in ("interactions", "customers", "identities",
-                                                    "quarantine", "loads")}
+        return {
+            t: ws.warehouse.count(t)
+            for t in ("interactions", "customers", "identities", "quarantine", "loads")
+        }
 
 
 def _ingest_and_kill(root: Path, file: Path, phase: str) -> int | None:
     """Start `parcours ingest`, SIGKILL it once it reports `phase`; return its exit code."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "parcours", "ingest", str(file), "--mapping", str(root / "m.yaml"),
-         "--workspace", str(root)],
+        [
+            sys.executable,
+            "-m",
+            "parcours",
+            "ingest",
+            str(file),
+            "--mapping",
+            str(root / "m.yaml"),
+            "--workspace",
+            str(root),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -71,9 +84,19 @@ def test_sigkill_mid_load_leaves_the_warehouse_as_before(tmp_path, phase):
     first = tmp_path / "first.csv"
     _big_csv(first, 1_000)
     subprocess.run(
-        [sys.executable, "-m", "parcours", "ingest", str(first), "--mapping", str(root / "m.yaml"),
-         "--workspace", str(root)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "parcours",
+            "ingest",
+            str(first),
+            "--mapping",
+            str(root / "m.yaml"),
+            "--workspace",
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
     )
     before = _counts(root)
     assert before["interactions"] == 1_000
@@ -84,9 +107,19 @@ def test_sigkill_mid_load_leaves_the_warehouse_as_before(tmp_path, phase):
     assert _counts(root) == before
     # And the warehouse still works: the same file loads fully afterwards.
     subprocess.run(
-        [sys.executable, "-m", "parcours", "ingest", str(big), "--mapping", str(root / "m.yaml"),
-         "--workspace", str(root)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "parcours",
+            "ingest",
+            str(big),
+            "--mapping",
+            str(root / "m.yaml"),
+            "--workspace",
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
     )
     after = _counts(root)
     assert after["interactions"] == 1_501_000

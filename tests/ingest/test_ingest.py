@@ -18,9 +18,7 @@ HOSTILE_MAPPING = CASES / "crm_hostile.yaml"
 
 def _quarantine(ws: Workspace) -> list[tuple[int, str | None, str | None, str]]:
     frame = ws.quarantine().to_pandas().sort_values("row")
-    return [
-        (int(r.row), r.column, r.value, r.reason) for r in frame.itertuples(index=False)
-    ]
+    return [(int(r.row), r.column, r.value, r.reason) for r in frame.itertuples(index=False)]
 
 
 def test_hostile_csv_loads_the_valid_rows_and_quarantines_the_rest(workspace):
@@ -147,7 +145,9 @@ def test_a_mapping_that_does_not_fit_the_file_says_what_is_missing(workspace, tm
     with pytest.raises(MappingError) as caught:
         workspace.ingest([file], mapping=mapping, source="crm")
     message = str(caught.value)
-    assert "'Code client'" in message and "'client'" in message and "export.csv" in message
+    assert "'Code client'" in message
+    assert "'client'" in message
+    assert "export.csv" in message
     assert workspace.warehouse.count("loads") == 0
 
 
@@ -208,7 +208,10 @@ def test_xlsx_jsonl_and_parquet_load_through_the_same_path(workspace, tmp_path):
         pa.table(
             {
                 "client": ["C1", "C2"],
-                "date": [dt.datetime(2026, 1, 5, tzinfo=dt.UTC), dt.datetime(2026, 2, 5, tzinfo=dt.UTC)],
+                "date": [
+                    dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+                    dt.datetime(2026, 2, 5, tzinfo=dt.UTC),
+                ],
                 "montant": [120.5, 80.0],
                 "commande": ["O1", "O2"],
             }
@@ -251,7 +254,10 @@ def test_survey_rows_become_one_response_per_metric(workspace, tmp_path):
             "columns": {
                 "response_id": {"from": "ID"},
                 "ts": {"from": "Date"},
-                "stage": {"from": "Étape", "values": {"Remboursement": "reimbursement", "Devis": "quote"}},
+                "stage": {
+                    "from": "Étape",
+                    "values": {"Remboursement": "reimbursement", "Devis": "quote"},
+                },
                 "verbatim": {"from": "Commentaire"},
             },
             "metrics": {
@@ -263,11 +269,14 @@ def test_survey_rows_become_one_response_per_metric(workspace, tmp_path):
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
     responses = workspace.table("responses").to_pandas().sort_values(["ts", "metric"])
     assert list(zip(responses.metric, responses.score, strict=True)) == [
-        ("csat", 2.0), ("nps", 3.0), ("nps", 10.0)
+        ("csat", 2.0),
+        ("nps", 3.0),
+        ("nps", 10.0),
     ]
     assert responses[responses.metric == "nps"].verbatim.iloc[0] == "Trop lent, vraiment"
     reason = _quarantine(workspace)[0][3]
-    assert "between 0 and 10" in reason and "'11'" in reason
+    assert "between 0 and 10" in reason
+    assert "'11'" in reason
 
 
 def test_customer_attributes_become_typed_columns_and_update(workspace, tmp_path):
@@ -283,10 +292,18 @@ def test_customer_attributes_become_typed_columns_and_update(workspace, tmp_path
         },
     }
     first = tmp_path / "clients.csv"
-    first.write_bytes("Code client;Date de naissance;Cotisation;Ville\nC1;05/04/1980;54,90;Lyon\n".encode("cp1252"))
+    first.write_bytes(
+        "Code client;Date de naissance;Cotisation;Ville\nC1;05/04/1980;54,90;Lyon\n".encode(
+            "cp1252"
+        )
+    )
     workspace.ingest([first], mapping=mapping)
     second = tmp_path / "clients2.csv"
-    second.write_bytes("Code client;Date de naissance;Cotisation;Ville\nC1;05/04/1980;59,90;Orléans\n".encode("cp1252"))
+    second.write_bytes(
+        "Code client;Date de naissance;Cotisation;Ville\nC1;05/04/1980;59,90;Orléans\n".encode(
+            "cp1252"
+        )
+    )
     workspace.ingest([second], mapping=mapping)
     customers = workspace.table("customers").to_pandas()
     assert len(customers) == 1

@@ -39,13 +39,17 @@ row = st.fixed_dictionaries(
 
 def _write(path: Path, rows: list[dict[str, str]]) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=["client", "email", "date", "montant"], delimiter=";")
+    writer = csv.DictWriter(
+        buffer, fieldnames=["client", "email", "date", "montant"], delimiter=";"
+    )
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(row, min_size=1, max_size=40))
 def test_loaded_plus_quarantined_is_rows_read_and_reloading_changes_nothing(tmp_path_factory, rows):
     root = tmp_path_factory.mktemp("ws")
@@ -66,7 +70,9 @@ def test_loaded_plus_quarantined_is_rows_read_and_reloading_changes_nothing(tmp_
         assert again.rows_loaded + again.rows_quarantined == again.rows_read
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(row, min_size=2, max_size=30), data=st.data())
 def test_identity_resolution_does_not_depend_on_row_order(tmp_path_factory, rows, data):
     shuffled = data.draw(st.permutations(rows))

@@ -66,7 +66,9 @@ def _fill(ws: Workspace, root: Path) -> None:
             "columns": {"ts": {"from": "date", "type": "datetime", "format": "%d/%m/%Y %H:%M"}},
             "event_code": {"from": "code"},
             "touchpoints": {
-                "journey": str(Path(analytics.__file__).parents[1] / "demo" / "data" / "journey.yaml")
+                "journey": str(
+                    Path(analytics.__file__).parents[1] / "demo" / "data" / "journey.yaml"
+                )
             },
         },
     )
@@ -99,7 +101,11 @@ def test_raw_tables_are_the_same_on_both_engines(engines):
     for name in ("interactions", "customers", "identities"):
         expected = duck.table(name).drop("attrs") if name == "interactions" else duck.table(name)
         got = spark.table(name).drop("attrs") if name == "interactions" else spark.table(name)
-        key = {"interactions": ["event_id"], "customers": ["customer_id"], "identities": ["kind", "value"]}[name]
+        key = {
+            "interactions": ["event_id"],
+            "customers": ["customer_id"],
+            "identities": ["kind", "value"],
+        }[name]
         left = expected.to_pandas()
         right = got.to_pandas()
         for frame in (left, right):

@@ -40,10 +40,7 @@ def stage_conversion(interactions: Any, stages: Sequence[str]) -> ir.Table:
         **{f"s{i}": t.ts.min(where=t.stage == stage) for i, stage in enumerate(stages)}
     )
     counts = firsts.aggregate(
-        **{
-            f"n{i}": firsts[f"s{i}"].notnull().sum()
-            for i in range(len(stages) - 1)
-        },
+        **{f"n{i}": firsts[f"s{i}"].notnull().sum() for i in range(len(stages) - 1)},
         **{
             f"c{i}": (firsts[f"s{i + 1}"] >= firsts[f"s{i}"]).fill_null(False).sum()
             for i in range(len(stages) - 1)

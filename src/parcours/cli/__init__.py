@@ -27,7 +27,7 @@ def _workspace_option(func: F) -> F:
         "--workspace",
         "-w",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("."),
+        default=Path(),
         show_default=True,
         help="Workspace folder (holds parcours.toml) / dossier de l'espace de travail.",
     )(func)
@@ -134,7 +134,9 @@ def _lang_of(workspace: Path) -> str:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--mapping", "-m", required=True, type=click.Path(path_type=Path), help="Mapping YAML.")
+@click.option(
+    "--mapping", "-m", required=True, type=click.Path(path_type=Path), help="Mapping YAML."
+)
 @click.option("--source", "-s", default=None, help="Source name (default: the mapping's).")
 @_workspace_option
 @_lang_option
@@ -228,13 +230,27 @@ def loads(workspace: Path, lang: str | None) -> None:
     with _open(workspace, lang) as ws:
         frame = ws.loads().to_pandas()
         grid = Table()
-        for col in ("load_id", "source", "target", "file", "rows_read", "rows_loaded",
-                    "rows_quarantined", "finished_at"):
+        for col in (
+            "load_id",
+            "source",
+            "target",
+            "file",
+            "rows_read",
+            "rows_loaded",
+            "rows_quarantined",
+            "finished_at",
+        ):
             grid.add_column(col)
         for rec in frame.itertuples(index=False):
             grid.add_row(
-                rec.load_id, rec.source, rec.target, Path(rec.file).name, str(rec.rows_read),
-                str(rec.rows_loaded), str(rec.rows_quarantined), str(rec.finished_at)[:19],
+                rec.load_id,
+                rec.source,
+                rec.target,
+                Path(rec.file).name,
+                str(rec.rows_read),
+                str(rec.rows_loaded),
+                str(rec.rows_quarantined),
+                str(rec.finished_at)[:19],
             )
         out.print(grid)
 
@@ -252,8 +268,14 @@ def schema(kind: str) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("parcours-demo"), show_default=True, help="Demo workspace folder.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("parcours-demo"),
+    show_default=True,
+    help="Demo workspace folder.",
+)
 @click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=100))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
@@ -267,8 +289,13 @@ def demo(out_dir: Path, customers: int, seed: int, lang: str) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Output folder (default: WORKSPACE/out).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: WORKSPACE/out).",
+)
 @click.option("--journey", default=None, help="Journey id or file stem (default: the only one).")
 @_workspace_option
 @_lang_option

@@ -63,7 +63,9 @@ def run_demo(
     reports = []
     with ws:
         for mapping, raw in files.sources():
-            reports.extend(ws.ingest([raw], mapping=ws.path("mappings", mapping.name), progress=True))
+            reports.extend(
+                ws.ingest([raw], mapping=ws.path("mappings", mapping.name), progress=True)
+            )
         from parcours.render import write_report
 
         report = write_report(ws, ws.journey(), ws.path("out"), lang=lang)

@@ -94,9 +94,10 @@ class _progress_for:  # noqa: N801 - used as a context manager, reads like a fun
             return lambda _path: None
         from parcours._progress import load_progress
 
-        self._bar = load_progress()
-        self._bar.__enter__()
-        return self._bar.for_file
+        bar = load_progress()
+        bar.__enter__()
+        self._bar = bar
+        return bar.for_file
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:

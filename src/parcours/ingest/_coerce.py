@@ -139,7 +139,9 @@ def normalised_identifier(kind: str, raw: str) -> str:
     """Identifiers in one canonical spelling so that the same person matches across sources."""
     if kind == "email":
         low = f"lower({raw})"
-        return f"(CASE WHEN regexp_full_match({low}, '[^@\\s]+@[^@\\s]+\\.[^@\\s]+') THEN {low} END)"
+        return (
+            f"(CASE WHEN regexp_full_match({low}, '[^@\\s]+@[^@\\s]+\\.[^@\\s]+') THEN {low} END)"
+        )
     if kind == "phone":
         digits = f"regexp_replace({raw}, '[^0-9+]', '', 'g')"
         return (

@@ -21,7 +21,7 @@ from pathlib import Path
 from parcours.errors import MappingError, Problem
 from parcours.ingest import _coerce as sql
 from parcours.ingest._identity import resolve_identities
-from parcours.ingest._mapping import ID_COLUMN, ColumnSpec, Mapping
+from parcours.ingest._mapping import ID_COLUMN, ColumnSpec, ColumnType, Mapping
 from parcours.ingest._readers import RawRead, ReadOptions, read_raw
 from parcours.ingest._targets import register_touchpoints, touch_customers, write_target
 from parcours.ingest._touchpoints import TouchpointTable
@@ -121,7 +121,15 @@ def load_file(
         for reject in raw.rejects:
             wh.execute(
                 f"INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, {ingested_at})",
-                [load_id, source, str(path), reject.row, reject.column, reject.value, reject.reason],
+                [
+                    load_id,
+                    source,
+                    str(path),
+                    reject.row,
+                    reject.column,
+                    reject.value,
+                    reject.reason,
+                ],
             )
         wh.execute("CREATE OR REPLACE TEMP TABLE __good AS FROM __typed WHERE __problem IS NULL")
         register_touchpoints(wh, touchpoints.rows() if touchpoints else [])
@@ -236,7 +244,7 @@ def _column_checks(mapping: Mapping, columns: dict[str, str], timezone: str) -> 
     tz = mapping.timezone or timezone
     checks: list[_Check] = []
 
-    def add(alias: str, spec: ColumnSpec, kind: sql.ColumnType, required: bool) -> None:
+    def add(alias: str, spec: ColumnSpec, kind: ColumnType, required: bool) -> None:
         if spec.from_ is None:
             checks.append(_Check(alias, _constant(spec.value, kind)))
             return
@@ -282,7 +290,7 @@ def _column_checks(mapping: Mapping, columns: dict[str, str], timezone: str) -> 
     return checks
 
 
-def _constant(value: object, kind: sql.ColumnType) -> str:
+def _constant(value: object, kind: ColumnType) -> str:
     if value is None:
         return "NULL"
     if isinstance(value, bool):

@@ -181,7 +181,7 @@ def _upsert_customers(wh: Warehouse, mapping: Mapping) -> None:
             )
     if problems:
         raise MappingError(problems, what="the customer attributes of this mapping")
-    cols = [n for n in mapping.attributes]
+    cols = list(mapping.attributes)
     values = ", ".join(
         f"arg_max(g.{ident('__attr_' + n)}, g.__row) FILTER (WHERE g.{ident('__attr_' + n)} "
         f"IS NOT NULL) AS {ident(n)}"
@@ -197,8 +197,7 @@ def _upsert_customers(wh: Warehouse, mapping: Mapping) -> None:
     )
     target_cols = ["customer_id", "created_at", *cols]
     updates = ", ".join(
-        f"{ident(c)} = coalesce(excluded.{ident(c)}, customers.{ident(c)})"
-        for c in target_cols[1:]
+        f"{ident(c)} = coalesce(excluded.{ident(c)}, customers.{ident(c)})" for c in target_cols[1:]
     )
     wh.execute(
         f"INSERT INTO customers ({', '.join(ident(c) for c in target_cols)}, updated_at) "

@@ -83,4 +83,6 @@ class TouchpointTable:
         return f"(CASE {' '.join(whens)} END)"
 
     def rows(self) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
-        return [(i.touchpoint, i.stage, i.channel, i.direction, i.nature) for i in self.info.values()]
+        return [
+            (i.touchpoint, i.stage, i.channel, i.direction, i.nature) for i in self.info.values()
+        ]

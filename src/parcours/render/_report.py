@@ -78,7 +78,9 @@ def journey_table(warehouse: Any, journey: Any, lang: str | None = None) -> dict
                 cell.interactions = int(hit.interactions.iloc[0])
                 cell.customers = int(hit.customers.iloc[0])
                 cell.share = float(hit.channel_share.iloc[0])
-                level = 0 if peak == 0 else min(len(_RAMP) - 1, int(7 * cell.interactions / peak) + 1)
+                level = (
+                    0 if peak == 0 else min(len(_RAMP) - 1, int(7 * cell.interactions / peak) + 1)
+                )
                 cell.colour = _RAMP[level]
                 cell.ink = "#ffffff" if level >= 5 else "#111111"
             for tp in journey.touchpoints:

@@ -61,6 +61,8 @@ class SparkWarehouse:
         if name not in self._tables:
             path = self.directory / f"{name}.parquet"
             if not path.exists():
-                raise WarehouseError(f"expected a Parquet file for table {name!r} at {path}, found none")
+                raise WarehouseError(
+                    f"expected a Parquet file for table {name!r} at {path}, found none"
+                )
             self._tables[name] = self.ibis.read_parquet(str(path), table_name=f"parcours_{name}")
         return self._tables[name]

@@ -10,14 +10,30 @@ from pathlib import Path
 LINES: list[tuple[str, str, str]] = [
     # (text, encoding, line end)
     ("Code client;E-mail;Téléphone;Date;Canal;Code action;Libellé;Montant", "utf-8", "\r\n"),
-    ('C001;marie.dupont@exemple.fr;06 12 34 56 78;03/01/2026 09:15;Agence;AG_DEVIS;Devis "Sérénité";0', "utf-8", "\r\n"),
+    (
+        'C001;marie.dupont@exemple.fr;06 12 34 56 78;03/01/2026 09:15;Agence;AG_DEVIS;Devis "Sérénité";0',
+        "utf-8",
+        "\r\n",
+    ),
     ("C001;;;04/01/2026 10:00;Téléphone;TEL_DEVIS;Rappel;", "utf-8", "\n"),
     ("", "utf-8", "\n"),
-    ('C002;rémi.lefèvre@exemple.fr;;05/01/2026 11:00;Web;WEB_DEVIS;"Devis; formule ""Confort""";12,50', "cp1252", "\n"),
+    (
+        'C002;rémi.lefèvre@exemple.fr;;05/01/2026 11:00;Web;WEB_DEVIS;"Devis; formule ""Confort""";12,50',
+        "cp1252",
+        "\n",
+    ),
     (";;;06/01/2026;Web;WEB_DEVIS;sans identifiant;1", "utf-8", "\n"),
     ("C003;paul@exemple.fr;;31/02/2025 10:00;Web;WEB_DEVIS;date impossible;1", "utf-8", "\n"),
-    ('C004;;0612345679;07/01/2026 08:00;Téléphone;TEL_INFO_OFFRE;"appel sur\ndeux lignes";1 234,56', "utf-8", "\n"),
-    ('C004;;0612345679;07/01/2026 08:00;Téléphone;TEL_INFO_OFFRE;"appel sur\ndeux lignes";1 234,56', "utf-8", "\n"),
+    (
+        'C004;;0612345679;07/01/2026 08:00;Téléphone;TEL_INFO_OFFRE;"appel sur\ndeux lignes";1 234,56',
+        "utf-8",
+        "\n",
+    ),
+    (
+        'C004;;0612345679;07/01/2026 08:00;Téléphone;TEL_INFO_OFFRE;"appel sur\ndeux lignes";1 234,56',
+        "utf-8",
+        "\n",
+    ),
     ("C005;x@y.fr;;08/01/2026 12:00;Web;WEB_DEVIS;montant en lettres;douze", "utf-8", "\n"),
     ("C006;trop;court", "utf-8", "\n"),
     ("C007;a@b.fr;;09/01/2026 12:00;Web;WEB_DEVIS;x;1;en trop", "utf-8", "\r\n"),
