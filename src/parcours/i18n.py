@@ -51,6 +51,15 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "fr": "… {n} autres lignes (--limit pour en voir plus, --out pour exporter en CSV)",
         "en": "… {n} more rows (--limit to see more, --out to export as CSV)",
     },
+    # loads
+    "loads.title": {"fr": "Chargements", "en": "Loads"},
+    "loads.file": {"fr": "fichier", "en": "file"},
+    "loads.source": {"fr": "source", "en": "source"},
+    "loads.target": {"fr": "table", "en": "table"},
+    "loads.read": {"fr": "lues", "en": "read"},
+    "loads.loaded": {"fr": "chargées", "en": "loaded"},
+    "loads.quarantined": {"fr": "quarantaine", "en": "quarantined"},
+    "loads.date": {"fr": "date", "en": "date"},
     # init / validate
     "init.done": {
         "fr": "Espace de travail créé dans {path}",

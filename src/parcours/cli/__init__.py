@@ -13,13 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 from parcours.errors import MappingError, ModelError, ParcoursError
-from parcours.i18n import set_lang, t
+from parcours.i18n import number, set_lang, t
 
 __all__ = ["cli", "main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-out = Console()
-err = Console(stderr=True)
+# Piped or captured output gets wide tables rather than folded cells; a terminal uses its own width.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def _workspace_option(func: F) -> F:
@@ -229,27 +230,20 @@ def loads(workspace: Path, lang: str | None) -> None:
     """List the loads done in this workspace / lister les chargements."""
     with _open(workspace, lang) as ws:
         frame = ws.loads().to_pandas()
-        grid = Table()
-        for col in (
-            "load_id",
-            "source",
-            "target",
-            "file",
-            "rows_read",
-            "rows_loaded",
-            "rows_quarantined",
-            "finished_at",
-        ):
-            grid.add_column(col)
+        grid = Table(title=t("loads.title"))
+        for key in ("file", "source", "target", "read", "loaded", "quarantined", "date"):
+            grid.add_column(
+                t(f"loads.{key}"),
+                justify="right" if key in ("read", "loaded", "quarantined") else "left",
+            )
         for rec in frame.itertuples(index=False):
             grid.add_row(
-                rec.load_id,
+                Path(rec.file).name,
                 rec.source,
                 rec.target,
-                Path(rec.file).name,
-                str(rec.rows_read),
-                str(rec.rows_loaded),
-                str(rec.rows_quarantined),
+                number(int(rec.rows_read)),
+                number(int(rec.rows_loaded)),
+                number(int(rec.rows_quarantined)),
                 str(rec.finished_at)[:19],
             )
         out.print(grid)
@@ -270,13 +264,15 @@ def schema(kind: str) -> None:
 @cli.command()
 @click.option(
     "--out",
+    "--workspace",
+    "-w",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("parcours-demo"),
     show_default=True,
-    help="Demo workspace folder.",
+    help="Demo workspace folder (made or refreshed).",
 )
-@click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=100))
+@click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=200))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @_errors
