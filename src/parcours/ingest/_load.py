@@ -131,7 +131,7 @@ def load_file(
                     reject.reason,
                 ],
             )
-        wh.execute("CREATE OR REPLACE TEMP TABLE __good AS FROM __typed WHERE __problem IS NULL")
+        wh.execute("CREATE OR REPLACE TEMP VIEW __good AS FROM __typed WHERE __problem IS NULL")
         register_touchpoints(wh, touchpoints.rows() if touchpoints else [])
         step("identities", 1, 4)
         resolve_identities(wh, list(mapping.identifiers), source=source, load_id=load_id)
@@ -160,7 +160,8 @@ def load_file(
         )
         step("write", 4, 4)
     reasons = _reason_counts(wh, raw)
-    for name in ("__stg", "__typed", "__good", "__ided", "__tpinfo", "__owner"):
+    wh.execute("DROP VIEW IF EXISTS __good")
+    for name in ("__stg", "__typed", "__gi", "__tpinfo", "__owner"):
         wh.execute(f"DROP TABLE IF EXISTS {name}")
     return LoadReport(
         load_id=load_id,
@@ -324,13 +325,16 @@ def _build_typed(
     names = ", ".join(repr(columns[n]) for n in mapping.identifiers.values())
     no_id = f"no identifier: expected a value in at least one of {names}, found none"
     problems.append(f"CASE WHEN {ids} THEN {sql.lit(no_id)} END")
+    bad = [f"({c.fail()})" for c in read] + [f"({ids})"]
     tp_select = ""
     if touchpoints is not None:
         tp_select = f", {touchpoints.sql_case('event_code')} AS __tp"
         if touchpoints.unmatched == "quarantine" and mapping.event_code is not None:
             code_col = columns[mapping.event_code.from_ or ""]
+            unmatched = "(event_code IS NOT NULL AND __tp IS NULL)"
+            bad.append(unmatched)
             problems.append(
-                "CASE WHEN event_code IS NOT NULL AND __tp IS NULL THEN "
+                f"CASE WHEN {unmatched} THEN "
                 f"{sql.lit(f'column {code_col!r}: expected an event code of the journey map or of the mapping rules, found ')}"
                 " || chr(39) || event_code || chr(39) END"
             )
@@ -338,22 +342,35 @@ def _build_typed(
     bad_val = [f"CASE WHEN {c.fail()} THEN {c.raw_alias} END" for c in read]
     # The row's identity for deduplication: the mapped id, or a hash of every raw cell.
     id_col = ID_COLUMN.get(mapping.target)
-    cells = ", ".join(f"COALESCE({sql.ident(c)}, chr(0))" for c in raw.columns)
     keyed = id_col is not None and id_col in mapping.columns and mapping.columns[id_col].from_
-    row_key = sql.ident(id_col) if keyed and id_col else "__content"
+    content = ""
+    if keyed and id_col:
+        row_key = sql.ident(id_col)
+    else:
+        cells = ", ".join(f"COALESCE({sql.ident(c)}, chr(0))" for c in raw.columns)
+        content = f", md5(concat_ws(chr(31), {cells})) AS __content"
+        row_key = "__content"
+    kept = ["__row", *(sql.ident(c.alias) for c in checks), "__key"]
+    if tp_select:
+        kept.append("__tp")
+    id_columns = ", ".join(sql.ident("__id_" + k) for k in mapping.identifiers)
+    # Only the typed values leave this statement; the raw text serves the bad rows' messages.
     wh.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE __typed AS
         WITH t AS (
-            SELECT {", ".join(inner)}, md5(concat_ws(chr(31), {cells})) AS __content FROM __stg
+            SELECT {", ".join(inner)}{content} FROM __stg
         ), k AS (
             SELECT *, {sql.lit(source + ":")} || {row_key} AS __key {tp_select} FROM t
+        ), b AS (
+            SELECT *, ({" OR ".join(bad)}) AS __bad FROM k
         )
-        SELECT *,
-            NULLIF(concat_ws('; ', {", ".join(problems)}), '') AS __problem,
-            COALESCE({", ".join([*bad_col, "NULL"])}) AS __bad_col,
-            COALESCE({", ".join([*bad_val, "NULL"])}) AS __bad_value
-        FROM k
+        SELECT {", ".join(kept)}, hash({id_columns}) AS __tk,
+            CASE WHEN __bad THEN NULLIF(concat_ws('; ', {", ".join(problems)}), '') END
+                AS __problem,
+            CASE WHEN __bad THEN COALESCE({", ".join([*bad_col, "NULL"])}) END AS __bad_col,
+            CASE WHEN __bad THEN COALESCE({", ".join([*bad_val, "NULL"])}) END AS __bad_value
+        FROM b
         """
     )
 

@@ -35,10 +35,10 @@ def write_target(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> 
             "transactions",
             "transaction_id",
             f"""
-            SELECT g.__key AS __id, i.customer_id, g.ts, g.amount, {_col(mapping, "order_id", "VARCHAR")},
+            SELECT g.__key AS __id, g.customer_id, g.ts, g.amount, {_col(mapping, "order_id", "VARCHAR")},
                    {_col(mapping, "channel", "VARCHAR")}, {lit(source)}, {lit(load_id)},
                    {_attrs(mapping)}
-            FROM __good AS g JOIN __ided AS i USING (__row)
+            FROM __gi AS g
             """,
         )
     return _insert_responses(wh, mapping, source, load_id)
@@ -46,24 +46,22 @@ def write_target(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> 
 
 def _insert_keyed(wh: Warehouse, table: str, key: str, select: str) -> int:
     """Insert ``select`` (its first column is the row's id) minus the ids already present."""
-    wh.execute(f"CREATE OR REPLACE TEMP TABLE __out AS {select}")
-    wh.execute(
-        f"CREATE OR REPLACE TEMP TABLE __known AS SELECT o.__id FROM __out AS o "
-        f"SEMI JOIN {table} AS t ON t.{key} = o.__id"
-    )
-    row = wh.fetchone("SELECT count(*) FROM __known")
+    wh.execute(f"CREATE OR REPLACE TEMP VIEW __out AS {select}")
+    row = wh.fetchone(f"SELECT count(*) FROM __out AS o SEMI JOIN {table} AS t ON t.{key} = o.__id")
     already = int(row[0]) if row else 0
     if already:
-        wh.execute(f"INSERT INTO {table} SELECT * FROM __out ANTI JOIN __known USING (__id)")
+        wh.execute(
+            f"INSERT INTO {table} SELECT o.* FROM __out AS o "
+            f"ANTI JOIN {table} AS t ON t.{key} = o.__id"
+        )
     else:
         wh.execute(f"INSERT INTO {table} SELECT * FROM __out")
-    wh.execute("DROP TABLE __known")
-    wh.execute("DROP TABLE __out")
+    wh.execute("DROP VIEW __out")
     return already
 
 
 def _insert_interactions(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> int:
-    has_tp = _has_column(wh, "__good", "__tp")
+    has_tp = _has_column(wh, "__gi", "__tp")
     tp = "g.__tp" if has_tp else "CAST(NULL AS VARCHAR)"
     touchpoint = f"coalesce({tp}, {_col(mapping, 'touchpoint', 'VARCHAR')})"
     code = "g.event_code" if mapping.event_code is not None else "CAST(NULL AS VARCHAR)"
@@ -76,11 +74,11 @@ def _insert_interactions(wh: Warehouse, mapping: Mapping, source: str, load_id: 
         "interactions",
         "event_id",
         f"""
-        SELECT g.__key AS __id, i.customer_id, g.ts, {touchpoint}, {described("stage")},
+        SELECT g.__key AS __id, g.customer_id, g.ts, {touchpoint}, {described("stage")},
                {described("channel")}, {described("direction")}, {described("nature")},
                {_col(mapping, "amount", "DOUBLE")}, {code}, {lit(source)}, {lit(load_id)},
                {_attrs(mapping)}
-        FROM __good AS g JOIN __ided AS i USING (__row)
+        FROM __gi AS g
         LEFT JOIN __tpinfo AS p ON p.touchpoint = {touchpoint}
         """,
     )
@@ -108,11 +106,11 @@ def _opt(value: str | None) -> str:
 def _insert_responses(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> int:
     verbatim = _col(mapping, "verbatim", "VARCHAR")
     common = (
-        f"i.customer_id, g.ts, {_col(mapping, 'stage', 'VARCHAR')}, "
+        f"g.customer_id, g.ts, {_col(mapping, 'stage', 'VARCHAR')}, "
         f"{_col(mapping, 'touchpoint', 'VARCHAR')}, {_col(mapping, 'channel', 'VARCHAR')}"
     )
     tail = f"{_col(mapping, 'lang', 'VARCHAR')}, {lit(source)}, {lit(load_id)}, {_attrs(mapping)}"
-    base = "FROM __good AS g JOIN __ided AS i USING (__row)"
+    base = "FROM __gi AS g"
     if not mapping.metrics:
         select = (
             f"SELECT g.__key AS __id, {common}, g.metric, g.score, {verbatim}, {tail} {base}"
@@ -192,17 +190,21 @@ def _upsert_customers(wh: Warehouse, mapping: Mapping) -> None:
         if "created_at" in mapping.columns
         else "CAST(NULL AS TIMESTAMPTZ) AS created_at"
     )
-    select = f"SELECT i.customer_id, {created}{', ' + values if values else ''} " + (
-        "FROM __good AS g JOIN __ided AS i USING (__row) GROUP BY i.customer_id"
+    select = f"SELECT g.customer_id, {created}{', ' + values if values else ''} " + (
+        "FROM __gi AS g GROUP BY g.customer_id"
     )
     target_cols = ["customer_id", "created_at", *cols]
+    wh.execute(f"CREATE OR REPLACE TEMP TABLE __cust AS {select}")
     updates = ", ".join(
-        f"{ident(c)} = coalesce(excluded.{ident(c)}, customers.{ident(c)})" for c in target_cols[1:]
+        f"{ident(c)} = coalesce(n.{ident(c)}, customers.{ident(c)})" for c in target_cols[1:]
     )
-    wh.execute(
+    _upsert(
+        wh,
+        "__cust",
+        f"UPDATE customers SET {updates}, updated_at = now() FROM __cust AS n "
+        "WHERE customers.customer_id = n.customer_id",
         f"INSERT INTO customers ({', '.join(ident(c) for c in target_cols)}, updated_at) "
-        f"SELECT *, now() FROM ({select}) ON CONFLICT (customer_id) DO UPDATE SET {updates}, "
-        "updated_at = now()"
+        "SELECT n.*, now() FROM __cust AS n ANTI JOIN customers AS c USING (customer_id)",
     )
 
 
@@ -218,17 +220,27 @@ def touch_customers(wh: Warehouse, mapping: Mapping) -> None:
     wh.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE __seen AS
-        SELECT i.customer_id, min({ts}) AS first_seen, max({ts}) AS last_seen
-        FROM __good AS g JOIN __ided AS i USING (__row) GROUP BY i.customer_id
+        SELECT g.customer_id, min({ts}) AS first_seen, max({ts}) AS last_seen
+        FROM __gi AS g GROUP BY g.customer_id
         """
     )
-    wh.execute(
-        """
-        INSERT INTO customers (customer_id, first_seen, last_seen, updated_at)
-        SELECT customer_id, first_seen, last_seen, now() FROM __seen
-        ON CONFLICT (customer_id) DO UPDATE SET
-            first_seen = least(customers.first_seen, excluded.first_seen),
-            last_seen = greatest(customers.last_seen, excluded.last_seen)
-        """
+    _upsert(
+        wh,
+        "__seen",
+        "UPDATE customers SET first_seen = least(customers.first_seen, n.first_seen), "
+        "last_seen = greatest(customers.last_seen, n.last_seen) FROM __seen AS n "
+        "WHERE customers.customer_id = n.customer_id",
+        "INSERT INTO customers (customer_id, first_seen, last_seen, updated_at) "
+        "SELECT n.customer_id, n.first_seen, n.last_seen, now() "
+        "FROM __seen AS n ANTI JOIN customers AS c USING (customer_id)",
     )
-    wh.execute("DROP TABLE __seen")
+
+
+def _upsert(wh: Warehouse, staged: str, update: str, insert: str) -> None:
+    """Update the customers already known, then add the new ones (the table has no index: an
+    index over millions of ids costs more memory than a load may use)."""
+    row = wh.fetchone(f"SELECT count(*) FROM {staged} SEMI JOIN customers USING (customer_id)")
+    if row and row[0]:
+        wh.execute(update)
+    wh.execute(insert)
+    wh.execute(f"DROP TABLE {staged}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 CANONICAL_DDL: dict[str, str] = {
     "customers": """
         CREATE TABLE IF NOT EXISTS customers (
-            customer_id VARCHAR PRIMARY KEY,
+            customer_id VARCHAR NOT NULL,
             created_at TIMESTAMPTZ,
             first_seen TIMESTAMPTZ,
             last_seen TIMESTAMPTZ,
@@ -18,8 +18,7 @@ CANONICAL_DDL: dict[str, str] = {
             kind VARCHAR NOT NULL,
             value VARCHAR NOT NULL,
             source VARCHAR,
-            first_seen TIMESTAMPTZ,
-            PRIMARY KEY (kind, value)
+            first_seen TIMESTAMPTZ
         )""",
     "interactions": """
         CREATE TABLE IF NOT EXISTS interactions (
