@@ -36,6 +36,7 @@ class Settings:
     warehouse: str = "warehouse.duckdb"
     ops_store: str = "sqlite:///ops.sqlite"
     memory_limit: str | None = None
+    ingest_memory_limit: str | None = "1GB"
 
     def to_toml(self) -> str:
         memory = f'memory_limit = "{self.memory_limit}"\n' if self.memory_limit else ""
@@ -48,6 +49,7 @@ class Settings:
             "\n[warehouse]\n"
             f'path = "{_escape(self.warehouse)}"  # the embedded DuckDB analytics file\n'
             f"{memory}"
+            f'ingest_memory_limit = "{self.ingest_memory_limit}"  # cap while loading; spills beyond\n'
             "\n[orchestrate]\n"
             f'store = "{_escape(self.ops_store)}"  # SQLite file by default, postgresql://... in production\n'
         )
@@ -85,6 +87,7 @@ def _read_settings(path: Path) -> Settings:
         warehouse=str(wh.get("path", "warehouse.duckdb")),
         ops_store=str(ops.get("store", "sqlite:///ops.sqlite")),
         memory_limit=wh.get("memory_limit"),
+        ingest_memory_limit=wh.get("ingest_memory_limit", "1GB"),
     )
 
 

@@ -51,7 +51,8 @@ def ingest(
     if missing:
         raise IngestError(f"expected readable files, found no file at: {', '.join(missing)}")
     reports = []
-    with _progress_for(progress, paths) as step:
+    limit = workspace.settings.ingest_memory_limit
+    with _progress_for(progress, paths) as step, workspace.warehouse.memory_limit(limit):
         for path in paths:
             reports.append(
                 load_file(

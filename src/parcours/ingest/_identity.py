@@ -131,16 +131,27 @@ def resolve_identities(wh: Warehouse, kinds: list[str], *, source: str, load_id:
     clash = wh.fetchone(
         "SELECT count(*) FROM (SELECT __tk FROM __tuples GROUP BY __tk HAVING count(*) > 1)"
     )
-    same = "g.__tk = t.__tk"
     if clash and clash[0]:
-        same += " AND " + " AND ".join(f"g.{c} IS NOT DISTINCT FROM t.{c}" for c in columns)
-    wh.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE __gi AS
-        SELECT g.*, o.customer_id
-        FROM __good AS g JOIN __tuples AS t ON {same} JOIN __tuple_owner AS o USING (__tid)
-        """
-    )
+        same = " AND ".join(f"g.{c} IS NOT DISTINCT FROM t.{c}" for c in columns)
+        wh.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE __gi_rows AS
+            SELECT g.*, o.customer_id
+            FROM __good AS g JOIN __tuples AS t ON g.__tk = t.__tk AND {same}
+            JOIN __tuple_owner AS o USING (__tid)
+            """
+        )
+        wh.execute("CREATE OR REPLACE TEMP VIEW __gi AS FROM __gi_rows")
+    else:
+        # A small map from tuple hash to customer; the rows are joined to it when written.
+        wh.execute(
+            "CREATE OR REPLACE TEMP TABLE __owner_tk AS SELECT t.__tk, o.customer_id "
+            "FROM __tuples AS t JOIN __tuple_owner AS o USING (__tid)"
+        )
+        wh.execute(
+            "CREATE OR REPLACE TEMP VIEW __gi AS "
+            "SELECT g.*, o.customer_id FROM __good AS g JOIN __owner_tk AS o USING (__tk)"
+        )
     names = ("__rid", "__nodes", "__rn", "__links", "__label", "__next", "__comp", "__tuples")
     for name in (*names, "__tuple_owner"):
         wh.execute(f"DROP TABLE IF EXISTS {name}")

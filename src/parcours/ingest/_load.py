@@ -160,8 +160,9 @@ def load_file(
         )
         step("write", 4, 4)
     reasons = _reason_counts(wh, raw)
-    wh.execute("DROP VIEW IF EXISTS __good")
-    for name in ("__stg", "__typed", "__gi", "__tpinfo", "__owner"):
+    for view in ("__gi", "__good"):
+        wh.execute(f"DROP VIEW IF EXISTS {view}")
+    for name in ("__stg", "__typed", "__gi_rows", "__owner_tk", "__tpinfo", "__owner"):
         wh.execute(f"DROP TABLE IF EXISTS {name}")
     return LoadReport(
         load_id=load_id,

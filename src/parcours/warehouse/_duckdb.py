@@ -41,6 +41,10 @@ class Warehouse:
         self._con.execute(f"SET TimeZone = '{_quote(timezone)}'")
         self._con.execute("SET preserve_insertion_order = true")
         self._con.execute("SET enable_progress_bar = false")  # parcours draws its own
+        if self.path is not None:
+            # Spill beside the warehouse, not in /tmp, which may be small or in memory.
+            spill = self.path.parent / ".tmp"
+            self._con.execute(f"SET temp_directory = '{_quote(str(spill))}'")
         if memory_limit:
             self._con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
         for ddl in CANONICAL_DDL.values():
@@ -108,6 +112,21 @@ class Warehouse:
             raise
         else:
             self._con.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def memory_limit(self, limit: str | None) -> Iterator[None]:
+        """Cap the engine's memory for a heavy job (it spills to disk beyond), then restore it."""
+        if not limit:
+            yield
+            return
+        row = self._con.execute("SELECT current_setting('memory_limit')").fetchone()
+        previous = row[0] if row else None
+        self._con.execute(f"SET memory_limit = '{_quote(limit)}'")
+        try:
+            yield
+        finally:
+            if previous:
+                self._con.execute(f"SET memory_limit = '{_quote(str(previous))}'")
 
     def checkpoint(self) -> None:
         self._con.execute("CHECKPOINT")
