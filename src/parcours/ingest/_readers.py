@@ -1,19 +1,24 @@
 """Any raw file → an all-text staging table whose rows carry their physical line in the file.
 
 The staging table holds ``__row`` (the physical line of the record's first line, the header being
-line 1 + ``skip_rows``; the sheet row for a workbook; the line for JSON Lines), ``__sheet`` for a
-workbook, then one VARCHAR column per header column with the raw text (an empty field is NULL).
-``count(staging) + len(rejects) == rows_read``, always: blank lines are not records.
+line 1 + ``skip_rows``; the sheet row for a workbook; the line for JSON Lines; 2, 3... for Parquet,
+as if it were a CSV export), ``__sheet`` for a workbook, then one VARCHAR column per header column
+with the raw text (an empty field is NULL). ``count(staging) + len(rejects) == rows_read``, always;
+blank lines are not records.
 
-Delimited text takes one of two paths, which give the same result on the same content:
+Delimited text takes one of two paths, which give the same result on the same content (the record
+grammar is DuckDB's, written down in :mod:`parcours.ingest._sniff`):
 
 - the **fast path**: DuckDB's ``read_csv`` (all text, explicit separator and quote, rejects stored
-  with their line). DuckDB has no line number for good rows, so ``__row`` comes from the record's
-  ordinal, which is exact when every record is one physical line: checked by counting line breaks
-  against header + records + rejected lines + blank lines, then corrected for those lines.
-- the **exact path**, when that check fails (multi-line quoted fields), when DuckDB refuses the file
-  or when lines are in mixed encodings: Python's ``csv`` module follows the physical lines, each
-  line decoded on its own (UTF-8, else cp1252), and writes the records to the staging table.
+  with their line). DuckDB numbers no good row, so ``__row`` comes from the record's ordinal,
+  which is exact when every record is one physical line: checked by counting line feeds against
+  header + records + rejected lines + blank lines, then corrected for the rejected and blank lines.
+  Rejects are re-read and explained by the reference grammar, and the record after each one is
+  compared with it; on any doubt the result is dropped for the exact path.
+- the **exact path**, for quoted line breaks, mixed encodings, stray carriage returns, or whatever
+  DuckDB refuses: the physical lines are decoded one by one (UTF-8, else cp1252), split by Python's
+  ``csv`` module (the reference grammar where the two could differ), and the good records are
+  written with their line number to a clean UTF-8 file that DuckDB loads.
 
 Pure cp1252 (or UTF-16) files are transcoded to UTF-8 in big chunks first, then take the fast path.
 """
@@ -49,7 +54,6 @@ from parcours.ingest._sniff import (
     bom_encoding,
     cp1252_to_utf8,
     decode_cp1252,
-    is_utf8,
     sniff_encoding,
     sniff_separator,
     split_record,
@@ -426,7 +430,11 @@ def _sample_is_utf8(head: bytes, *, complete: bool) -> bool:
     if not complete:
         cut = head.rfind(b"\n") + 1
         head = head[:cut] if cut else head[:-4]
-    return is_utf8(head)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _transcoded(plan: _Plan, scratch: Path) -> _Plan:
@@ -530,7 +538,7 @@ def _plan_layout(plan: _Plan, options: ReadOptions) -> None:
 
 def _head_lines(plan: _Plan, count: int) -> tuple[list[str], bool]:
     """The first ``count`` lines of the source, decoded; and whether they are the whole file."""
-    decode = _line_decoder(plan)[0]
+    decode = _line_decoder(plan)
     lines: list[str] = []
     with plan.source.open("rb") as handle:
         size = 0
@@ -545,31 +553,18 @@ def _head_lines(plan: _Plan, count: int) -> tuple[list[str], bool]:
     return lines, True
 
 
-def _line_decoder(plan: _Plan) -> tuple[Decoder, dict[str, int]]:
-    """Decode one physical line; the counts say which lines fell back to cp1252."""
-    counts = {"cp1252": 0, "utf-8": 0, "invalid": 0}
+def _line_decoder(plan: _Plan) -> Decoder:
+    """Decode one physical line: UTF-8, else cp1252 (tolerant plans) or U+FFFD (strict ones)."""
     if plan.line_decoding == "utf-8":
-
-        def strict(raw: bytes) -> str:
-            try:
-                return raw.decode("utf-8")
-            except UnicodeDecodeError:
-                counts["invalid"] += 1
-                return raw.decode("utf-8", errors="replace")
-
-        return strict, counts
+        return lambda raw: raw.decode("utf-8", errors="replace")
 
     def tolerant(raw: bytes) -> str:
         try:
-            text = raw.decode("utf-8")
+            return raw.decode("utf-8")
         except UnicodeDecodeError:
-            counts["cp1252"] += 1
             return decode_cp1252(raw)
-        if not raw.isascii():
-            counts["utf-8"] += 1
-        return text
 
-    return tolerant, counts
+    return tolerant
 
 
 # -- delimited text: the fast path --------------------------------------------------------------
@@ -718,9 +713,8 @@ def _count_lines(path: Path) -> tuple[int, bool]:
         while size := handle.readinto(buffer):
             data = np.frombuffer(view[:size], np.uint8)
             lines += int(np.count_nonzero(data == 10))
-            found = int(np.count_nonzero(data == 13))
-            if found:
-                crs += found
+            if buffer.find(b"\r", 0, size) >= 0:  # memchr: an LF file pays nothing more
+                crs += int(np.count_nonzero(data == 13))
                 crlfs += int(np.count_nonzero((data[:-1] == 13) & (data[1:] == 10)))
                 crlfs += previous == 13 and data[0] == 10
             previous = last = int(data[-1])
@@ -735,7 +729,7 @@ def _scan_lines(plan: _Plan, wanted: set[int]) -> tuple[list[int], dict[int, str
     DuckDB gives the line of each reject; its byte positions are not to be relied on, so the file
     is scanned (vectorised, about a second per gigabyte).
     """
-    decode = _line_decoder(plan)[0]
+    decode = _line_decoder(plan)
     blanks: list[np.ndarray[Any, Any]] = []
     texts: dict[int, str] = {}
     followers: dict[int, str] = {}
@@ -1123,47 +1117,57 @@ class _Sink:
 
 def value_text(value: object) -> str | None:
     """A typed cell as canonical text: ISO dates, '12' for 12.0, '.' decimals, true/false."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _number_text(value)
-    if isinstance(value, dt.datetime):
-        return _datetime_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.isoformat(timespec="seconds" if not value.microsecond else "milliseconds")
-    if isinstance(value, dt.timedelta):
-        seconds = round(value.total_seconds())
-        sign = "-" if seconds < 0 else ""
-        hours, rest = divmod(abs(seconds), 3600)
-        return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    render = _RENDER.get(type(value))
+    if render is not None:
+        return render(value)
+    for kind, how in _RENDER.items():  # subclasses (numpy floats, pandas timestamps...)
+        if kind is not type(None) and isinstance(value, kind):
+            return how(value)
     return str(value)
 
 
 def _number_text(value: float) -> str:
-    if not math.isfinite(value):
-        return str(value)
-    if value == int(value) and abs(value) < 1e21:
+    if value.is_integer() and abs(value) < 1e21:
         return str(int(value))
     text = repr(value)
-    if "e" in text:
+    if "e" in text and math.isfinite(value):
         text = format(Decimal(text), "f")
     return text
 
 
 def _datetime_text(value: dt.datetime) -> str:
+    if not value.microsecond and value.tzinfo is None:
+        return value.isoformat(" ")
     # Workbooks store date-times as fractions of days: round to the millisecond, drop a zero one.
     millis = round(value.microsecond / 1000)
     base = value.replace(microsecond=0, tzinfo=None) + dt.timedelta(milliseconds=millis)
     text = base.isoformat(sep=" ", timespec="seconds" if not base.microsecond else "milliseconds")
     return text if value.tzinfo is None else text + _offset(value)
+
+
+def _time_text(value: dt.time) -> str:
+    return value.isoformat(timespec="seconds" if not value.microsecond else "milliseconds")
+
+
+def _duration_text(value: dt.timedelta) -> str:
+    seconds = round(value.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+# By exact type first (a bool is an int, a datetime a date: the order matters for subclasses).
+_RENDER: dict[type, Callable[[Any], str | None]] = {
+    type(None): lambda _v: None,
+    str: lambda v: v or None,
+    bool: lambda v: "true" if v else "false",
+    int: str,
+    float: _number_text,
+    dt.datetime: _datetime_text,
+    dt.date: dt.date.isoformat,
+    dt.time: _time_text,
+    dt.timedelta: _duration_text,
+}
 
 
 def _offset(value: dt.datetime) -> str:
@@ -1235,7 +1239,7 @@ def _read_workbook(
                     read_sheets.append(name)
                     continue
                 assert sink is not None
-                values = [value_text(c) for c in cells]
+                values = list(map(value_text, cells))
                 if len(values) > len(header):
                     values = values[: len(header)]
                 sink.add(number, values, name)
