@@ -106,6 +106,7 @@ def load_file(
     columns = _resolve_columns(mapping, raw, path)
     step("check", 0, raw.rows_read)
     _build_typed(wh, mapping, columns, raw, source, timezone, touchpoints)
+    wh.execute("DROP TABLE IF EXISTS __stg")  # everything needed is in __typed now: free memory
     _flag_duplicates(wh, mapping)
     step("check", raw.rows_read, raw.rows_read)
 
