@@ -42,20 +42,24 @@ def _counts(root: Path) -> dict[str, int]:
         }
 
 
+def _ingest_command(root: Path, file: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "parcours",
+        "ingest",
+        str(file),
+        "--mapping",
+        str(root / "m.yaml"),
+        "--workspace",
+        str(root),
+    ]
+
+
 def _ingest_and_kill(root: Path, file: Path, phase: str) -> int | None:
     """Start `parcours ingest`, SIGKILL it once it reports `phase`; return its exit code."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "parcours",
-            "ingest",
-            str(file),
-            "--mapping",
-            str(root / "m.yaml"),
-            "--workspace",
-            str(root),
-        ],
+        _ingest_command(root, file),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -83,21 +87,7 @@ def test_sigkill_mid_load_leaves_the_warehouse_as_before(tmp_path, phase):
     (root / "m.yaml").write_text(MAPPING)
     first = tmp_path / "first.csv"
     _big_csv(first, 1_000)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "parcours",
-            "ingest",
-            str(first),
-            "--mapping",
-            str(root / "m.yaml"),
-            "--workspace",
-            str(root),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run(_ingest_command(root, first), check=True, capture_output=True)
     before = _counts(root)
     assert before["interactions"] == 1_000
     big = tmp_path / "big.csv"
@@ -106,21 +96,7 @@ def test_sigkill_mid_load_leaves_the_warehouse_as_before(tmp_path, phase):
     assert code == -signal.SIGKILL, "the load ended before it could be killed: make the file larger"
     assert _counts(root) == before
     # And the warehouse still works: the same file loads fully afterwards.
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "parcours",
-            "ingest",
-            str(big),
-            "--mapping",
-            str(root / "m.yaml"),
-            "--workspace",
-            str(root),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run(_ingest_command(root, big), check=True, capture_output=True)
     after = _counts(root)
     assert after["interactions"] == 1_501_000
     assert after["loads"] == 2
