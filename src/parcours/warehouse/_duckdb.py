@@ -40,7 +40,9 @@ class Warehouse:
             ) from exc
         self._con.execute(f"SET TimeZone = '{_quote(timezone)}'")
         self._con.execute("SET preserve_insertion_order = true")
-        self._con.execute("SET enable_progress_bar = false")  # parcours draws its own
+        # Progress is tracked (for parcours' own bars, see query_progress) but never printed.
+        self._con.execute("SET enable_progress_bar = true")
+        self._con.execute("SET enable_progress_bar_print = false")
         if self.path is not None:
             # Spill beside the warehouse, not in /tmp, which may be small or in memory.
             spill = self.path.parent / ".tmp"
@@ -127,6 +129,14 @@ class Warehouse:
         finally:
             if previous:
                 self._con.execute(f"SET memory_limit = '{_quote(str(previous))}'")
+
+    def query_progress(self) -> float:
+        """Percentage done of the statement running on this connection (-1 when unknown)."""
+        return float(self._con.query_progress())
+
+    def interrupt(self) -> None:
+        """Stop the running statement (from another thread, e.g. on Ctrl-C)."""
+        self._con.interrupt()
 
     def checkpoint(self) -> None:
         self._con.execute("CHECKPOINT")
