@@ -76,7 +76,8 @@ def decimal(raw: str) -> str:
     """Numbers as people type them: 1 234,56 / 1.234,56 / 1,234.56 / 12,5 € / -3."""
     s = f"regexp_replace({raw}, '{_NUMBER_NOISE}', '', 'g')"
     return (
-        f"COALESCE(TRY_CAST({raw} AS DOUBLE), TRY_CAST(CASE "
+        f"COALESCE(TRY_CAST({raw} AS DOUBLE), TRY_CAST(replace({raw}, ',', '.') AS DOUBLE), "
+        "TRY_CAST(CASE "
         rf"WHEN regexp_full_match({s}, '[-+]?\d{{1,3}}(\.\d{{3}})+(,\d+)?') "
         f"THEN replace(replace({s}, '.', ''), ',', '.') "
         rf"WHEN regexp_full_match({s}, '[-+]?\d*,\d+') THEN replace({s}, ',', '.') "

@@ -39,7 +39,9 @@ class Warehouse:
                 f"is writing, found: {exc}"
             ) from exc
         self._con.execute(f"SET TimeZone = '{_quote(timezone)}'")
-        self._con.execute("SET preserve_insertion_order = true")
+        # Bulk statements run in parallel without keeping row order; code that needs file order
+        # (the CSV reader's row numbers) turns it on for its own statement.
+        self._con.execute("SET preserve_insertion_order = false")
         # Progress is tracked (for parcours' own bars, see query_progress) but never printed.
         self._con.execute("SET enable_progress_bar = true")
         self._con.execute("SET enable_progress_bar_print = false")
