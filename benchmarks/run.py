@@ -99,9 +99,10 @@ def bench_ibis(rows: int, table: Table) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("which", nargs="*", default=["ingest", "ibis"], choices=["ingest", "ibis"])
+    parser.add_argument("which", nargs="*", choices=["ingest", "ibis"], help="default: all")
     parser.add_argument("--rows", type=int, default=10_000_000)
     args = parser.parse_args()
+    args.which = args.which or ["ingest", "ibis"]
     DATA.mkdir(exist_ok=True)
     table = Table(title=f"parcours benchmarks ({os.cpu_count()} cores)")
     for column in (
