@@ -99,10 +99,13 @@ def bench_ibis(rows: int, table: Table) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("which", nargs="*", choices=["ingest", "ibis"], help="default: all")
+    parser.add_argument("which", nargs="*", help="ingest and/or ibis (default: all)")
     parser.add_argument("--rows", type=int, default=10_000_000)
     args = parser.parse_args()
     args.which = args.which or ["ingest", "ibis"]
+    unknown = set(args.which) - {"ingest", "ibis"}
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}: expected ingest or ibis")
     DATA.mkdir(exist_ok=True)
     table = Table(title=f"parcours benchmarks ({os.cpu_count()} cores)")
     for column in (
@@ -120,7 +123,7 @@ def main() -> None:
         bench_ingest(args.rows, table)
     if "ibis" in args.which:
         bench_ibis(args.rows, table)
-    Console().print(table)
+    Console(width=200).print(table)
 
 
 if __name__ == "__main__":
