@@ -163,7 +163,7 @@ def load_file(
     reasons = _reason_counts(wh, raw)
     for view in ("__gi", "__good"):
         wh.execute(f"DROP VIEW IF EXISTS {view}")
-    for name in ("__stg", "__typed", "__gi_rows", "__owner_tk", "__tpinfo", "__owner"):
+    for name in ("__stg", "__typed", "__gi_rows", "__owner_tk", "__tpinfo", "__owner", "__codes"):
         wh.execute(f"DROP TABLE IF EXISTS {name}")
     return LoadReport(
         load_id=load_id,
@@ -243,6 +243,11 @@ class _Check:
         return " OR ".join(tests)
 
 
+def _trimmed(raw_col: str) -> str:
+    """The name, in the first CTE of __typed, of a raw column's trimmed text."""
+    return sql.ident("__trim:" + raw_col)
+
+
 def _column_checks(mapping: Mapping, columns: dict[str, str], timezone: str) -> list[_Check]:
     tz = mapping.timezone or timezone
     checks: list[_Check] = []
@@ -252,7 +257,7 @@ def _column_checks(mapping: Mapping, columns: dict[str, str], timezone: str) -> 
             checks.append(_Check(alias, _constant(spec.value, kind)))
             return
         raw_col = columns[spec.from_]
-        raw = sql.raw_text(raw_col)
+        raw = _trimmed(raw_col)
         reason = f"expected {sql.expected(spec, kind)}"
         if spec.min is not None or spec.max is not None:
             low = "-inf" if spec.min is None else f"{spec.min:g}"
@@ -280,7 +285,7 @@ def _column_checks(mapping: Mapping, columns: dict[str, str], timezone: str) -> 
         add("event_code", mapping.event_code, "string", bool(mapping.event_code.required))
     for kind, raw_name in mapping.identifiers.items():
         raw_col = columns[raw_name]
-        raw = sql.raw_text(raw_col)
+        raw = _trimmed(raw_col)
         checks.append(
             _Check(
                 f"__id_{kind}",
@@ -329,8 +334,18 @@ def _build_typed(
     problems.append(f"CASE WHEN {ids} THEN {sql.lit(no_id)} END")
     bad = [f"({c.fail()})" for c in read] + [f"({ids})"]
     tp_select = ""
+    tp_join = ""
     if touchpoints is not None:
-        tp_select = f", {touchpoints.sql_case('event_code')} AS __tp"
+        # The rules run once per distinct code (a few dozen), not once per row.
+        code = next(c for c in checks if c.alias == "event_code")
+        wh.execute(
+            "CREATE OR REPLACE TEMP TABLE __codes AS SELECT code, "
+            f"{touchpoints.sql_case('code')} AS __tp FROM "
+            f"(SELECT DISTINCT {code.expr} AS code FROM (SELECT "
+            f"{sql.raw_text(code.raw_col or '')} AS {_trimmed(code.raw_col or '')} FROM __stg))"
+        )
+        tp_select = ", __codes.__tp"
+        tp_join = "LEFT JOIN __codes ON __codes.code = t.event_code"
         if touchpoints.unmatched == "quarantine" and mapping.event_code is not None:
             code_col = columns[mapping.event_code.from_ or ""]
             unmatched = "(event_code IS NOT NULL AND __tp IS NULL)"
@@ -346,12 +361,16 @@ def _build_typed(
     id_col = ID_COLUMN.get(mapping.target)
     keyed = id_col is not None and id_col in mapping.columns and mapping.columns[id_col].from_
     content = ""
+    raw_cells: list[str] = []
     if keyed and id_col:
         row_key = sql.ident(id_col)
     else:
+        raw_cells = [sql.ident(c) for c in raw.columns]
         cells = ", ".join(f"COALESCE({sql.ident(c)}, chr(0))" for c in raw.columns)
         content = f", md5(concat_ws(chr(31), {cells})) AS __content"
         row_key = "__content"
+    used = sorted({c.raw_col for c in read if c.raw_col})
+    trims = ", ".join(["__row", *raw_cells] + [f"{sql.raw_text(c)} AS {_trimmed(c)}" for c in used])
     kept = ["__row", *(sql.ident(c.alias) for c in checks), "__key"]
     if tp_select:
         kept.append("__tp")
@@ -361,9 +380,9 @@ def _build_typed(
         f"""
         CREATE OR REPLACE TEMP TABLE __typed AS
         WITH t AS (
-            SELECT {", ".join(inner)}{content} FROM __stg
+            SELECT {", ".join(inner)}{content} FROM (SELECT {trims} FROM __stg)
         ), k AS (
-            SELECT *, {sql.lit(source + ":")} || {row_key} AS __key {tp_select} FROM t
+            SELECT t.*, {sql.lit(source + ":")} || {row_key} AS __key {tp_select} FROM t {tp_join}
         ), b AS (
             SELECT *, ({" OR ".join(bad)}) AS __bad FROM k
         )
