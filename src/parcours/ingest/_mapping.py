@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from parcours._yamlmodel import parse_yaml_model
 from parcours.errors import MappingError, Problem
 
 Target = Literal["interactions", "customers", "transactions", "responses"]
@@ -217,8 +216,9 @@ def load_mapping(path: Path | str) -> Mapping:
             [Problem(str(path), None, None, "", "a mapping YAML file", "no such file")],
             what=str(path),
         )
-    mapping: Mapping = parse_yaml_model(path, Mapping, error=MappingError)
-    return mapping
+    from parcours.model import load_model_file
+
+    return load_model_file(path, Mapping, what="mapping", error=MappingError)
 
 
 def mapping_from_dict(data: dict[str, Any]) -> Mapping:

@@ -31,6 +31,7 @@ from parcours.model._types import LocalizedText, text
 from parcours.model._yaml import (
     dump_journey,
     load_journey,
+    load_model_file,
     save_journey,
     validate_journey_file,
     validate_journey_text,
@@ -55,6 +56,7 @@ __all__ = [
     "dump_journey",
     "journey_json_schema",
     "load_journey",
+    "load_model_file",
     "save_journey",
     "text",
     "validate_journey_file",

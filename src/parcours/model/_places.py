@@ -141,11 +141,13 @@ def _found(node: yaml.Node | None, value: Any, wants_text: bool = False) -> str:
     return found
 
 
-def _model_at(loc: Loc) -> type[BaseModel] | None:
+def _model_at(loc: Loc, root: type[BaseModel] = Journey) -> type[BaseModel] | None:
     """The model class whose fields live at `loc` (``("stages", 2)`` -> `Stage`)."""
-    model: type[BaseModel] = Journey
+    model: type[BaseModel] = root
+    keyed = False  # the previous field was a dict: this part is one of its keys
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         field = next(
             (f for name, f in model.model_fields.items() if (f.alias or name) == part), None
@@ -155,8 +157,16 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
         sub = _submodel(field.annotation)
         if sub is None:
             return None
+        keyed = _is_dict(field.annotation)
         model = sub
     return model
+
+
+def _is_dict(annotation: Any) -> bool:
+    origin = getattr(annotation, "__origin__", None)
+    if origin is dict:
+        return True
+    return any(_is_dict(arg) for arg in getattr(annotation, "__args__", ()))
 
 
 def _submodel(annotation: Any) -> type[BaseModel] | None:
@@ -181,7 +191,9 @@ def _problem(file: str, node: yaml.Node | None, loc: Loc, expected: str, found: 
     return Problem(file, line, column, _path(loc), expected, found)
 
 
-def pydantic_problems(file: str, root: yaml.Node, errors: list[ErrorDetails]) -> list[Problem]:
+def pydantic_problems(
+    file: str, root: yaml.Node, errors: list[ErrorDetails], model: type[BaseModel] = Journey
+) -> list[Problem]:
     """Pydantic errors as Problems at their nodes.
 
     A misspelt key gives two errors (unknown ``lable``, missing ``label``): only the first is kept,
@@ -190,20 +202,23 @@ def pydantic_problems(file: str, root: yaml.Node, errors: list[ErrorDetails]) ->
     explained = set()
     for error in errors:
         if error["type"] == "extra_forbidden" and error["loc"]:
-            model = _model_at(tuple(error["loc"][:-1]))
-            allowed = _keys(model) if model else []
+            at = _model_at(tuple(error["loc"][:-1]), model)
+            allowed = _keys(at) if at else []
             for close in difflib.get_close_matches(str(error["loc"][-1]), allowed, 1, 0.6):
                 explained.add((*error["loc"][:-1], close))
     return [
-        pydantic_problem(file, root, error)
+        pydantic_problem(file, root, error, model)
         for error in errors
         if not (error["type"] == "missing" and tuple(error["loc"]) in explained)
     ]
 
 
-def pydantic_problem(file: str, root: yaml.Node, error: ErrorDetails) -> Problem:
-    """One pydantic error as a Problem at its node."""
+def pydantic_problem(
+    file: str, root: yaml.Node, error: ErrorDetails, model: type[BaseModel] = Journey
+) -> Problem:
+    """One pydantic error as a Problem at its node (``model`` is the document's root model)."""
     loc: Loc = tuple(error["loc"])
+    root_model = model
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "missing":
@@ -216,9 +231,9 @@ def pydantic_problem(file: str, root: yaml.Node, error: ErrorDetails) -> Problem
         return _problem(file, parent, loc, f"a {name!r} key (required)", _found(parent, None))
     if kind == "extra_forbidden":
         node = _locate(root, loc, at_key=True)
-        model = _model_at(loc[:-1])
-        allowed = _keys(model) if model else []
-        where = f" of {_NAMES.get(model.__name__, 'a ' + model.__name__.lower())}" if model else ""
+        at = _model_at(loc[:-1], root_model)
+        allowed = _keys(at) if at else []
+        where = f" of {_NAMES.get(at.__name__, 'a ' + at.__name__.lower())}" if at else ""
         expected = f"one of the keys{where} {format_ids(allowed, 20)}"
         found = f"{str(loc[-1])!r}{did_you_mean(str(loc[-1]), allowed)}"
         return _problem(file, node, loc, expected, found)
@@ -230,7 +245,8 @@ def pydantic_problem(file: str, root: yaml.Node, error: ErrorDetails) -> Problem
         if loc == ("parcours",):
             expected += " (the version of the journey-map format)"
     else:
-        expected = _EXPECTED.get(kind, error["msg"].removeprefix("Input should be "))
+        message = error["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
+        expected = _EXPECTED.get(kind, message)
     if "found" in ctx:
         found = str(ctx["found"])
     else:

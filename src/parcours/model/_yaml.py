@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -40,15 +40,18 @@ __all__ = [
 ]
 
 TEXT_NAME = "<text>"
+M = TypeVar("M", bound=BaseModel)
 
 
-def _read(path: str | os.PathLike[str]) -> tuple[str | None, list[Problem]]:
+def _read(
+    path: str | os.PathLike[str], what: str = "journey-map"
+) -> tuple[str | None, list[Problem]]:
     file = os.fspath(path)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        return None, [Problem(file, None, None, "", "a readable journey-map file", reason)]
+        return None, [Problem(file, None, None, "", f"a readable {what} file", reason)]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -83,6 +86,43 @@ def _parse(text: str, file: str) -> tuple[Journey | None, list[Problem]]:
     problems += [issue_problem(file, root, issue) for issue in check_references(data)]
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return (None if problems else journey), problems
+
+
+def load_model_file(
+    path: str | os.PathLike[str], model: type[M], *, what: str, error: Callable[..., Exception]
+) -> M:
+    """Any YAML document validated by a pydantic ``model`` (mappings, personas, scenarios...).
+
+    Problems get the same places and wording as a journey map's; ``error(problems, what=file)`` is
+    raised with all of them.
+    """
+    file = os.fspath(path)
+    text, problems = _read(path, what)
+    if text is None:
+        raise error(problems, what=file)
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as exc:
+        raise error([reader_problem(file, text, exc)], what=file) from exc
+    except yaml.MarkedYAMLError as exc:
+        raise error([syntax_problem(file, exc)], what=file) from exc
+    if root is None:
+        raise error([empty_problem(file)], what=file)
+    problems = duplicate_keys(file, root)
+    result = None
+    try:
+        result = model.model_validate(data)
+    except ValidationError as exc:
+        problems += pydantic_problems(file, root, exc.errors(), model)
+    if problems or result is None:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise error(problems, what=file)
+    return result
 
 
 def validate_journey_text(text: str, file: str = TEXT_NAME) -> list[Problem]:
