@@ -111,7 +111,7 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "report.loads.read": {"fr": "Lues", "en": "Read"},
     "report.loads.loaded": {"fr": "Chargées", "en": "Loaded"},
     "report.loads.quarantined": {"fr": "En quarantaine", "en": "Quarantined"},
-    "report.promise": {"fr": "Promesse", "en": "Promise"},
+    "report.promise": {"fr": "Promesse :", "en": "Promise:"},
     "report.unmapped": {
         "fr": "Interactions sans point de contact défini dans la carte",
         "en": "Interactions with no touchpoint defined in the map",
