@@ -103,6 +103,10 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "report.customers": {"fr": "clients", "en": "customers"},
     "report.conversion": {"fr": "Passage à l'étape suivante", "en": "Go on to the next stage"},
     "report.no_data": {"fr": "pas de données", "en": "no data"},
+    "report.not_observed": {
+        "fr": "point de contact prévu, jamais observé",
+        "en": "touchpoint defined, never observed",
+    },
     "report.moment_of_truth": {"fr": "moment de vérité", "en": "moment of truth"},
     "report.push": {"fr": "sortant (push)", "en": "outbound (push)"},
     "report.pull": {"fr": "entrant (pull)", "en": "inbound (pull)"},

@@ -117,6 +117,8 @@ def test_the_report_shows_every_stage_and_channel(demo):
     assert "<script" not in html
     assert "http" not in re.sub(r'href="[^"]*\.csv"', "", html)
     assert (demo / "out" / "stage_channel_matrix.csv").exists()
+    # The planted missing touchpoint (quote × app) is called out, not left blank.
+    assert html.count("point de contact prévu, jamais observé") == 1
 
 
 def test_the_report_in_english(demo, tmp_path):
