@@ -61,8 +61,8 @@ def _insert_keyed(wh: Warehouse, table: str, key: str, select: str) -> int:
 
 
 def _insert_interactions(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> int:
-    has_tp = _has_column(wh, "__gi", "__tp")
-    tp = "g.__tp" if has_tp else "CAST(NULL AS VARCHAR)"
+    # __typed carries __tp exactly when the mapping maps event codes to touchpoints.
+    tp = "g.__tp" if mapping.touchpoints is not None else "CAST(NULL AS VARCHAR)"
     touchpoint = f"coalesce({tp}, {_col(mapping, 'touchpoint', 'VARCHAR')})"
     code = "g.event_code" if mapping.event_code is not None else "CAST(NULL AS VARCHAR)"
 
@@ -133,14 +133,6 @@ def _insert_responses(wh: Warehouse, mapping: Mapping, source: str, load_id: str
         f" {tail} {base} WHERE {none} AND {verbatim} IS NOT NULL"
     )
     return _insert_keyed(wh, "responses", "response_id", " UNION ALL ".join(parts))
-
-
-def _has_column(wh: Warehouse, table: str, column: str) -> bool:
-    row = wh.fetchone(
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-        [table, column],
-    )
-    return bool(row and row[0])
 
 
 def _upsert_customers(wh: Warehouse, mapping: Mapping) -> None:
