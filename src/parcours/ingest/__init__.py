@@ -7,7 +7,8 @@ with its file, row, column, value and reason, so that loaded + quarantined = row
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def ingest(
         raise IngestError(f"expected readable files, found no file at: {', '.join(missing)}")
     reports = []
     limit = workspace.settings.ingest_memory_limit
-    with _progress_for(progress, paths) as step, workspace.warehouse.memory_limit(limit):
+    with _progress_for(progress) as step, workspace.warehouse.memory_limit(limit):
         for path in paths:
             reports.append(
                 load_file(
@@ -79,27 +80,16 @@ def _touchpoints(spec: Mapping, where: Path) -> TouchpointTable | None:
     return TouchpointTable.build(spec.touchpoints, journey, str(where))
 
 
-class _progress_for:  # noqa: N801 - used as a context manager, reads like a function
-    """A rich progress bar on stderr (or the caller's callback, or nothing)."""
-
-    def __init__(self, progress: bool | Progress, paths: list[Path]) -> None:
-        self.progress = progress
-        self.paths = paths
-        self._bar: Any = None
-
-    def __enter__(self) -> Callable[[Path], Progress | None]:
-        if callable(self.progress):
-            callback = self.progress
-            return lambda _path: callback
-        if not self.progress:
-            return lambda _path: None
+@contextlib.contextmanager
+def _progress_for(progress: bool | Progress) -> Iterator[Callable[[Path], Progress | None]]:
+    """Per-file progress callbacks: the caller's, a rich bar on stderr, or none."""
+    if callable(progress):
+        callback = progress
+        yield lambda _path: callback
+    elif not progress:
+        yield lambda _path: None
+    else:
         from parcours._progress import load_progress
 
-        bar = load_progress()
-        bar.__enter__()
-        self._bar = bar
-        return bar.for_file
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
+        with load_progress() as bar:
+            yield bar.for_file
