@@ -110,7 +110,6 @@ def load_file(
     _flag_duplicates(wh, mapping)
     step("check", raw.rows_read, raw.rows_read)
 
-    ingested_at = "now()"
     with wh.transaction():
         step("write", 0, 4)
         wh.execute(
@@ -119,19 +118,10 @@ def load_file(
             "FROM __typed WHERE __problem IS NOT NULL)",
             [load_id, source, str(path)],
         )
-        for reject in raw.rejects:
-            wh.execute(
-                f"INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, {ingested_at})",
-                [
-                    load_id,
-                    source,
-                    str(path),
-                    reject.row,
-                    reject.column,
-                    reject.value,
-                    reject.reason,
-                ],
-            )
+        wh.executemany(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+            [(load_id, source, str(path), r.row, r.column, r.value, r.reason) for r in raw.rejects],
+        )
         wh.execute("CREATE OR REPLACE TEMP VIEW __good AS FROM __typed WHERE __problem IS NULL")
         register_touchpoints(wh, touchpoints.rows() if touchpoints else [])
         step("identities", 1, 4)
@@ -228,13 +218,9 @@ class _Check:
     bounds: ColumnSpec | None = None
     reason: str = ""
 
-    @property
-    def raw_alias(self) -> str:
-        return sql.ident("__raw_" + self.alias)
-
     def fail(self) -> str:
-        """The reject condition, on the aliases of the typed row."""
-        value, raw = sql.ident(self.alias), self.raw_alias
+        """The reject condition, on the typed value and the trimmed raw text."""
+        value, raw = sql.ident(self.alias), self.raw_expr
         tests = [f"({raw} IS NOT NULL AND {value} IS NULL)"]
         if self.bounds is not None and (bound := sql.out_of_range(value, self.bounds)):
             tests.append(f"({bound})")
@@ -320,12 +306,11 @@ def _build_typed(
     """__typed: every raw row with its typed values, its key and, for a bad row, the problem."""
     checks = _column_checks(mapping, columns, timezone)
     read = [c for c in checks if c.raw_col]
-    inner = ["__row"] + [f"{c.expr} AS {sql.ident(c.alias)}" for c in checks]
-    inner += [f"{c.raw_expr} AS {c.raw_alias}" for c in read]
+    typed = [f"{c.expr} AS {sql.ident(c.alias)}" for c in checks]
     problems = [
         f"CASE WHEN {c.fail()} THEN "
         f"{sql.lit(f'column {c.raw_col!r}: {c.reason}, found ')} || "
-        f"COALESCE(chr(39) || {c.raw_alias} || chr(39), 'nothing') END"
+        f"COALESCE(chr(39) || {c.raw_expr} || chr(39), 'nothing') END"
         for c in read
     ]
     ids = " AND ".join(f"{sql.ident('__id_' + k)} IS NULL" for k in mapping.identifiers)
@@ -356,7 +341,7 @@ def _build_typed(
                 " || chr(39) || event_code || chr(39) END"
             )
     bad_col = [f"CASE WHEN {c.fail()} THEN {sql.lit(c.raw_col or '')} END" for c in read]
-    bad_val = [f"CASE WHEN {c.fail()} THEN {c.raw_alias} END" for c in read]
+    bad_val = [f"CASE WHEN {c.fail()} THEN {c.raw_expr} END" for c in read]
     # The row's identity for deduplication: the mapped id, or a hash of every raw cell.
     id_col = ID_COLUMN.get(mapping.target)
     keyed = id_col is not None and id_col in mapping.columns and mapping.columns[id_col].from_
@@ -380,7 +365,7 @@ def _build_typed(
         f"""
         CREATE OR REPLACE TEMP TABLE __typed AS
         WITH t AS (
-            SELECT {", ".join(inner)}{content} FROM (SELECT {trims} FROM __stg)
+            SELECT s.*, {", ".join(typed)}{content} FROM (SELECT {trims} FROM __stg) AS s
         ), k AS (
             SELECT t.*, {sql.lit(source + ":")} || {row_key} AS __key {tp_select} FROM t {tp_join}
         ), b AS (

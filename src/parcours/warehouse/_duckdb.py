@@ -102,8 +102,10 @@ class Warehouse:
     def unregister(self, name: str) -> None:
         self._con.unregister(name)
 
-    def arrow(self, sql: str) -> Any:
-        return self._con.execute(sql).to_arrow_table()
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one parameterised statement for each row of parameters."""
+        if rows:
+            self._con.executemany(sql, rows)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
