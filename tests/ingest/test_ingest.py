@@ -99,6 +99,36 @@ def test_a_later_load_that_links_two_customers_merges_them(workspace, tmp_path):
     assert str(kept.first_seen.tz_convert("UTC")).startswith("2026-01-01")
 
 
+def test_three_customers_proven_one_at_once_keep_the_whole_span(workspace, tmp_path):
+    mapping = {
+        "target": "interactions",
+        "source": "web",
+        "identifiers": {"cookie": "visiteur", "email": "email", "phone": "tel"},
+        "columns": {"ts": {"from": "quand"}},
+    }
+    apart = tmp_path / "apart.csv"
+    apart.write_text(
+        "visiteur,email,tel,quand\n"
+        "v-1,,,2026-01-01 10:00\n"
+        ",lea@exemple.fr,,2026-02-01 10:00\n"
+        ",,0612345678,2026-03-01 10:00\n"
+    )
+    workspace.ingest([apart], mapping=mapping)
+    assert workspace.warehouse.count("customers") == 3
+    together = tmp_path / "together.csv"
+    together.write_text(
+        "visiteur,email,tel,quand\nv-1,lea@exemple.fr,0612345678,2025-12-15 10:00\n"
+    )
+    workspace.ingest([together], mapping=mapping)
+    customers = workspace.table("customers").to_pandas()
+    assert len(customers) == 1
+    assert len(workspace.table("customer_merges").to_pandas()) == 2
+    kept = customers.iloc[0]
+    assert str(kept.first_seen.tz_convert("UTC")).startswith("2025-12-15")
+    assert str(kept.last_seen.tz_convert("UTC")).startswith("2026-03-01")
+    assert workspace.table("interactions").to_pandas().customer_id.nunique() == 1
+
+
 def test_the_same_file_twice_changes_nothing(workspace, tmp_path):
     workspace.ingest([HOSTILE], mapping=HOSTILE_MAPPING)
     before = {t: workspace.warehouse.count(t) for t in ("interactions", "quarantine", "customers")}

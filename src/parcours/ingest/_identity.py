@@ -184,18 +184,26 @@ def _merge(wh: Warehouse, load_id: str) -> None:
             "ORDER BY ordinal_position"
         )
     ]
+    # Several customers may merge into one at once: fold them first (dates span all of them,
+    # an attribute comes from the oldest merged customer that has one), then into the kept one.
+    kept = [c for c in columns if c not in ("first_seen", "last_seen")]
+    folded = ", ".join(
+        f"arg_min(cu.{ident(c)}, (cu.first_seen, cu.customer_id)) "
+        f"FILTER (WHERE cu.{ident(c)} IS NOT NULL) AS {ident(c)}"
+        for c in kept
+    )
     merged_values = ", ".join(
-        f"{ident(c)} = coalesce(customers.{ident(c)}, s.{ident(c)})"
-        for c in columns
-        if c not in ("first_seen", "last_seen")
+        f"{ident(c)} = coalesce(customers.{ident(c)}, s.{ident(c)})" for c in kept
     )
     wh.execute(
         f"""
         UPDATE customers SET {merged_values},
             first_seen = least(customers.first_seen, s.first_seen),
             last_seen = greatest(customers.last_seen, s.last_seen)
-        FROM (SELECT m.into_id, cu.* FROM __merge AS m JOIN customers AS cu
-              ON cu.customer_id = m.merged_id) AS s
+        FROM (SELECT m.into_id, min(cu.first_seen) AS first_seen, max(cu.last_seen) AS last_seen,
+                     {folded}
+              FROM __merge AS m JOIN customers AS cu ON cu.customer_id = m.merged_id
+              GROUP BY m.into_id) AS s
         WHERE customers.customer_id = s.into_id
         """
     )
