@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
-import time
-from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / ".data"
-GIB = 1024**3
-
-
-def run_child(args: list[str]) -> tuple[float, int, str]:
-    """Run a child process; return (wall seconds, peak RSS bytes, its stdout)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out = proc.stdout.read() if proc.stdout else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {out}")
-    return seconds, usage.ru_maxrss * 1024, out
+from _common import COLUMNS, DATA, GIB, HERE, run_child
 
 
 def bench_ingest(rows: int, table: Table) -> None:
@@ -97,32 +81,41 @@ def bench_ibis(rows: int, table: Table) -> None:
     )
 
 
+def _modules() -> dict[str, Any]:
+    """The benchmark modules beside this file (bench_<name>.py), by name."""
+    found: dict[str, Any] = {}
+    for path in sorted(HERE.glob("bench_*.py")):
+        found[path.stem.removeprefix("bench_")] = importlib.import_module(path.stem)
+    return found
+
+
 def main() -> None:
+    modules = _modules()
+    names = ["ingest", "ibis", *modules]
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("which", nargs="*", help="ingest and/or ibis (default: all)")
-    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("which", nargs="*", help=f"among {', '.join(names)} (default: all)")
+    parser.add_argument("--rows", type=int, default=10_000_000, help="rows for ingest and ibis")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="size of the other benchmarks (1 = the issue's)"
+    )
     args = parser.parse_args()
-    args.which = args.which or ["ingest", "ibis"]
-    unknown = set(args.which) - {"ingest", "ibis"}
+    args.which = args.which or names
+    unknown = set(args.which) - set(names)
     if unknown:
-        parser.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}: expected ingest or ibis")
+        parser.error(
+            f"unknown benchmark(s) {', '.join(sorted(unknown))}: expected {', '.join(names)}"
+        )
     DATA.mkdir(exist_ok=True)
     table = Table(title=f"parcours benchmarks ({os.cpu_count()} cores)")
-    for column in (
-        "benchmark",
-        "contender",
-        "data",
-        "time",
-        "peak RSS",
-        "throughput",
-        "target",
-        "notes",
-    ):
+    for column in COLUMNS:
         table.add_column(column)
     if "ingest" in args.which:
         bench_ingest(args.rows, table)
     if "ibis" in args.which:
         bench_ibis(args.rows, table)
+    for name, module in modules.items():
+        if name in args.which:
+            module.run(table, args.scale)
     Console(width=200).print(table)
 
 

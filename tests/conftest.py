@@ -27,3 +27,26 @@ def shared_data() -> Path:
             f"the shared reference data is not at {data} (CI places shared/ beside the repo)"
         )
     return data
+
+
+DEMO_PEOPLE = 5_000
+DEMO_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo company (5,000 people, seed 11) generated, ingested and reported once per session.
+
+    Shared by every capability's tests (analytics, voc, lifecycle, personas, render...): treat it as
+    read-only; open it with ``Workspace.open(path)`` and close it (``with``). Its planted truth is
+    ``parcours.demo.load_truth(path)``. A test that must write copies the folder first.
+    """
+    from io import StringIO
+
+    from rich.console import Console
+
+    from parcours.demo.run import run_demo
+
+    out = tmp_path_factory.mktemp("shared-demo") / "mutuelle"
+    run_demo(out, customers=DEMO_PEOPLE, seed=DEMO_SEED, console=Console(file=StringIO()))
+    return out

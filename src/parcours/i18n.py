@@ -129,6 +129,22 @@ CATALOG: dict[str, dict[Lang, str]] = {
 }
 
 
+def register(entries: dict[str, dict[Lang, str]]) -> None:
+    """Add a package's own texts (each capability keeps its words beside its code).
+
+    Every entry needs both languages; a key already registered with other texts is an error, so two
+    packages cannot silently overwrite each other's words.
+    """
+    for key, entry in entries.items():
+        missing = [lang for lang in ("fr", "en") if not entry.get(lang)]
+        if missing:
+            raise ValueError(f"text {key!r}: expected fr and en, missing {', '.join(missing)}")
+        known = CATALOG.get(key)
+        if known is not None and known != entry:
+            raise ValueError(f"text {key!r} is already registered with other words: {known}")
+        CATALOG[key] = entry
+
+
 def set_lang(lang: str) -> None:
     """Set the language of everything parcours writes from now on in this context."""
     if lang not in ("fr", "en"):

@@ -2,73 +2,27 @@
 
 from __future__ import annotations
 
-import functools
+import importlib
+import pkgutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from parcours.errors import MappingError, ModelError, ParcoursError
+from parcours.cli._common import (
+    err,
+    handle_errors,
+    lang_option,
+    open_workspace,
+    out,
+    workspace_option,
+)
+from parcours.errors import ParcoursError
 from parcours.i18n import number, set_lang, t
 
 __all__ = ["cli", "main"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-# Piped or captured output gets wide tables rather than folded cells; a terminal uses its own width.
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
-
-
-def _workspace_option(func: F) -> F:
-    return click.option(
-        "--workspace",
-        "-w",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path(),
-        show_default=True,
-        help="Workspace folder (holds parcours.toml) / dossier de l'espace de travail.",
-    )(func)
-
-
-def _lang_option(func: F) -> F:
-    return click.option(
-        "--lang",
-        type=click.Choice(["fr", "en"]),
-        default=None,
-        help="Language / langue (default: the workspace's, else fr).",
-    )(func)
-
-
-def _errors(func: F) -> F:
-    """Turn parcours errors into a clear message and exit code 2, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (ModelError, MappingError) as exc:
-            err.print(f"[bold red]{t('cli.error')}[/]", str(exc).splitlines()[0])
-            for problem in exc.problems:
-                err.print(f"  {problem}", markup=False, highlight=False)
-            sys.exit(2)
-        except ParcoursError as exc:
-            err.print(f"[bold red]{t('cli.error')}[/]", end=" ")
-            err.print(str(exc), markup=False, highlight=False)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
-
-
-def _open(workspace: Path, lang: str | None) -> Any:
-    from parcours.workspace import Workspace
-
-    ws = Workspace.open(workspace)
-    set_lang(lang or ws.settings.lang)
-    return ws
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -87,7 +41,7 @@ def cli() -> None:
 @click.option("--name", default=None, help="Workspace name (default: the folder's name).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.option("--timezone", default="Europe/Paris", show_default=True)
-@_errors
+@handle_errors
 def init(directory: Path, name: str | None, lang: str, timezone: str) -> None:
     """Create a workspace / créer un espace de travail."""
     from parcours.workspace import Workspace
@@ -99,9 +53,9 @@ def init(directory: Path, name: str | None, lang: str, timezone: str) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_workspace_option
-@_lang_option
-@_errors
+@workspace_option
+@lang_option
+@handle_errors
 def validate(files: tuple[Path, ...], workspace: Path, lang: str | None) -> None:
     """Validate journey maps (YAML) / valider des cartes de parcours.
 
@@ -139,14 +93,14 @@ def _lang_of(workspace: Path) -> str:
     "--mapping", "-m", required=True, type=click.Path(path_type=Path), help="Mapping YAML."
 )
 @click.option("--source", "-s", default=None, help="Source name (default: the mapping's).")
-@_workspace_option
-@_lang_option
-@_errors
+@workspace_option
+@lang_option
+@handle_errors
 def ingest(
     files: tuple[Path, ...], mapping: Path, source: str | None, workspace: Path, lang: str | None
 ) -> None:
     """Load raw exports (CSV, TSV, xlsx, Parquet, JSON lines) / charger des exports bruts."""
-    with _open(workspace, lang) as ws:
+    with open_workspace(workspace, lang) as ws:
         reports = ws.ingest(list(files), mapping=mapping, source=source, progress=True)
         _print_reports(reports)
 
@@ -184,9 +138,9 @@ def _print_reports(reports: list[Any]) -> None:
 @click.option("--load", "load_id", default=None, help="Only this load id.")
 @click.option("--limit", default=50, show_default=True, help="Rows to show.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, help="Write CSV.")
-@_workspace_option
-@_lang_option
-@_errors
+@workspace_option
+@lang_option
+@handle_errors
 def quarantine(
     source: str | None,
     load_id: str | None,
@@ -196,7 +150,7 @@ def quarantine(
     lang: str | None,
 ) -> None:
     """List rejected rows with file, row, column, value and reason / lister les rejets."""
-    with _open(workspace, lang) as ws:
+    with open_workspace(workspace, lang) as ws:
         table = ws.quarantine(source=source, load_id=load_id)
         total = int(table.count().execute())
         if out_path is not None:
@@ -223,12 +177,12 @@ def quarantine(
 
 
 @cli.command()
-@_workspace_option
-@_lang_option
-@_errors
+@workspace_option
+@lang_option
+@handle_errors
 def loads(workspace: Path, lang: str | None) -> None:
     """List the loads done in this workspace / lister les chargements."""
-    with _open(workspace, lang) as ws:
+    with open_workspace(workspace, lang) as ws:
         frame = ws.loads().to_pandas()
         grid = Table(title=t("loads.title"))
         for key in ("file", "source", "target", "read", "loaded", "quarantined", "date"):
@@ -251,7 +205,7 @@ def loads(workspace: Path, lang: str | None) -> None:
 
 @cli.command()
 @click.argument("kind", type=click.Choice(["journey"]), default="journey")
-@_errors
+@handle_errors
 def schema(kind: str) -> None:
     """Print the published JSON Schema of journey maps / afficher le schéma JSON."""
     import json
@@ -275,7 +229,7 @@ def schema(kind: str) -> None:
 @click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=200))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@_errors
+@handle_errors
 def demo(out_dir: Path, customers: int, seed: int, lang: str) -> None:
     """Generate a synthetic mutual, ingest its exports, write the report / démonstration."""
     from parcours.demo.run import run_demo
@@ -293,17 +247,27 @@ def demo(out_dir: Path, customers: int, seed: int, lang: str) -> None:
     help="Output folder (default: WORKSPACE/out).",
 )
 @click.option("--journey", default=None, help="Journey id or file stem (default: the only one).")
-@_workspace_option
-@_lang_option
-@_errors
+@workspace_option
+@lang_option
+@handle_errors
 def report(out_dir: Path | None, journey: str | None, workspace: Path, lang: str | None) -> None:
     """Write the HTML report with the stage x channel journey table / écrire le rapport."""
     from parcours.render import write_report
 
-    with _open(workspace, lang) as ws:
+    with open_workspace(workspace, lang) as ws:
         target = out_dir or ws.path("out")
         path = write_report(ws, ws.journey(journey), target)
         out.print(t("demo.report", path=str(path)), markup=False)
+
+
+def _register_commands() -> None:
+    """Add the commands of every `cli/cmd_*.py` module (each capability owns its own file)."""
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.name.startswith("cmd_"):
+            importlib.import_module(f"{__name__}.{module.name}").register(cli)
+
+
+_register_commands()
 
 
 def main() -> None:

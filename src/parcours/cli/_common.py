@@ -1,0 +1,74 @@
+"""What every `parcours` command shares: the console, --workspace/--lang options, error handling.
+
+Command modules (`cli/cmd_*.py`) import from here, never from `parcours.cli`, and each exposes
+`register(group)`; `parcours.cli` discovers them, so a new capability adds a file, not an edit.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from parcours.errors import MappingError, ModelError, ParcoursError
+from parcours.i18n import set_lang, t
+
+__all__ = ["err", "handle_errors", "lang_option", "open_workspace", "out", "workspace_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+# Piped or captured output gets wide tables rather than folded cells; a terminal uses its own width.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+def workspace_option(func: F) -> F:
+    return click.option(
+        "--workspace",
+        "-w",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(),
+        show_default=True,
+        help="Workspace folder (holds parcours.toml) / dossier de l'espace de travail.",
+    )(func)
+
+
+def lang_option(func: F) -> F:
+    return click.option(
+        "--lang",
+        type=click.Choice(["fr", "en"]),
+        default=None,
+        help="Language / langue (default: the workspace's, else fr).",
+    )(func)
+
+
+def handle_errors(func: F) -> F:
+    """Turn parcours errors into a clear message and exit code 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ModelError, MappingError) as exc:
+            err.print(f"[bold red]{t('cli.error')}[/]", str(exc).splitlines()[0])
+            for problem in exc.problems:
+                err.print(f"  {problem}", markup=False, highlight=False)
+            sys.exit(2)
+        except ParcoursError as exc:
+            err.print(f"[bold red]{t('cli.error')}[/]", end=" ")
+            err.print(str(exc), markup=False, highlight=False)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def open_workspace(workspace: Path, lang: str | None) -> Any:
+    from parcours.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    set_lang(lang or ws.settings.lang)
+    return ws
