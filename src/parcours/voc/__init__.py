@@ -1,0 +1,56 @@
+"""Voice of the customer: survey metrics with intervals, verbatims, irritants, emotion, scoring, Kano.
+
+- Metrics: :func:`nps` (adjusted-Wald interval), :func:`csat` (top-2-box, Wilson or Agresti-Coull;
+  mean), :func:`ces` (1-5 effort, 1-7 agreement), grouped with :func:`satisfaction`.
+- Verbatims: :func:`classify` (our lexicon, French and English, negation and intensifiers),
+  :class:`VerbatimClassifier` (a scikit-learn model trained on your labelled verbatims).
+- Irritants: :func:`rank_verbatims` (occurrences x touchpoint volume x recency decay).
+- The journey-map contract: :func:`journey_voc` -> :class:`JourneyVoc`.
+"""
+
+from __future__ import annotations
+
+from parcours.voc._classify import classify_verbatims
+from parcours.voc._emotion import emotion_curve, peak_end, score_emotion
+from parcours.voc._errors import VocError
+from parcours.voc._irritants import rank_verbatims
+from parcours.voc._journey import JourneyVoc, journey_responses, journey_verbatims, journey_voc
+from parcours.voc._lexicon import CLASSES, THEMES, LexiconResult, classify, detect_lang
+from parcours.voc._stats import (
+    DEFAULT_MIN_N,
+    MetricResult,
+    agresti_coull,
+    ces,
+    csat,
+    mean_interval,
+    nps,
+    wilson,
+)
+from parcours.voc._survey import satisfaction
+
+__all__ = [
+    "CLASSES",
+    "DEFAULT_MIN_N",
+    "THEMES",
+    "JourneyVoc",
+    "LexiconResult",
+    "MetricResult",
+    "VocError",
+    "agresti_coull",
+    "ces",
+    "classify",
+    "classify_verbatims",
+    "csat",
+    "detect_lang",
+    "emotion_curve",
+    "journey_responses",
+    "journey_verbatims",
+    "journey_voc",
+    "mean_interval",
+    "nps",
+    "peak_end",
+    "rank_verbatims",
+    "satisfaction",
+    "score_emotion",
+    "wilson",
+]

@@ -1,0 +1,254 @@
+"""The voice of the customer of one journey, as the journey-map renderer reads it (the contract).
+
+``journey_voc(workspace, journey, persona=None, period=None) -> JourneyVoc`` with:
+
+- ``satisfaction``: stage, channel, touchpoint, metric (nps|csat|ces), value, n, ci_low, ci_high,
+  small_sample — one row per stage (channel and touchpoint empty), per stage x channel (touchpoint
+  empty) and per touchpoint (stage, channel and touchpoint filled);
+- ``emotion``: stage, value (-2..+2), n — journey order;
+- ``verbatims``: stage, touchpoint, kind (irritant|enchantment), theme, weight, occurrences,
+  verbatim — heaviest first;
+- ``peak_end``: float or None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from parcours.errors import ParcoursError
+from parcours.voc._classify import classify_verbatims, workspace_model
+from parcours.voc._emotion import EMOTION_COLUMNS, emotion_curve, peak_end
+from parcours.voc._errors import VocError
+from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS, rank_verbatims
+from parcours.voc._stats import DEFAULT_MIN_N
+from parcours.voc._survey import filter_period, resolve_touchpoints, satisfaction
+
+__all__ = [
+    "SATISFACTION_CONTRACT",
+    "VERBATIM_CONTRACT",
+    "JourneyVoc",
+    "journey_responses",
+    "journey_verbatims",
+    "journey_voc",
+]
+
+SATISFACTION_CONTRACT = (
+    "stage",
+    "channel",
+    "touchpoint",
+    "metric",
+    "value",
+    "n",
+    "ci_low",
+    "ci_high",
+    "small_sample",
+)
+VERBATIM_CONTRACT = ("stage", "touchpoint", "kind", "theme", "weight", "occurrences", "verbatim")
+
+
+@dataclass
+class JourneyVoc:
+    """What the customers say of one journey: satisfaction, emotion, verbatims, peak-end."""
+
+    satisfaction: pd.DataFrame
+    emotion: pd.DataFrame
+    verbatims: pd.DataFrame
+    peak_end: float | None
+    ranking: pd.DataFrame = field(default_factory=pd.DataFrame)  # with examples, recency, volume
+    classified: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per verbatim
+
+
+def _journey_model(workspace: Any, journey: Any) -> Any:
+    if journey is None or isinstance(journey, str):
+        return workspace.journey(journey)
+    return journey
+
+
+def _persona_customers(workspace: Any, persona: str) -> Any:
+    """Ibis table of the customer ids assigned to ``persona`` by parcours.personas."""
+    from parcours.warehouse import as_table
+
+    try:
+        module = importlib.import_module("parcours.personas")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("parcours.personas", "parcours"):
+            raise
+        module = None
+    assignments = getattr(module, "assignments", None) if module is not None else None
+    if assignments is None:
+        raise VocError(
+            f"persona {persona!r}: expected persona assignments from parcours.personas.assignments, "
+            "found no such function in this installation (filter without --persona)"
+        )
+    try:
+        table = assignments(workspace)
+    except ParcoursError as exc:
+        raise VocError(
+            f"persona {persona!r}: expected scored persona assignments, found none "
+            f"(score the personas first: parcours personas ...): {exc}"
+        ) from exc
+    if table is None:
+        raise VocError(
+            f"persona {persona!r}: expected scored persona assignments, found none "
+            "(score the personas first)"
+        )
+    table = as_table(table)
+    if "customer_id" not in table.columns or "persona" not in table.columns:
+        raise VocError(
+            "persona assignments: expected columns customer_id and persona, "
+            f"found {', '.join(table.columns)}"
+        )
+    return table.filter(table.persona == persona).select("customer_id").distinct()
+
+
+def journey_responses(
+    workspace: Any,
+    journey: Any = None,
+    *,
+    persona: str | None = None,
+    period: Sequence[dt.date | dt.datetime | str | None] | None = None,
+) -> Any:
+    """The responses of the journey's stages as an Ibis table, touchpoints resolved, filtered."""
+    model = _journey_model(workspace, journey)
+    table = workspace.table("responses")
+    stages = [s.id for s in model.stages]
+    table = table.filter(table.stage.isin(stages))
+    table = filter_period(table, period, workspace.settings.timezone)
+    if persona is not None:
+        customers = _persona_customers(workspace, persona)
+        table = table.semi_join(customers, table.customer_id == customers.customer_id)
+    return resolve_touchpoints(table, model)
+
+
+def _volumes(workspace: Any, period: Any) -> tuple[dict[str, int], dict[str, int]]:
+    interactions = filter_period(
+        workspace.table("interactions"), period, workspace.settings.timezone
+    )
+    with_tp = interactions.filter(interactions.touchpoint.notnull())
+    by_tp = with_tp.group_by("touchpoint").aggregate(n=with_tp.count()).to_pandas()
+    with_stage = interactions.filter(interactions.stage.notnull())
+    by_stage = with_stage.group_by("stage").aggregate(n=with_stage.count()).to_pandas()
+    return (
+        dict(zip(by_tp["touchpoint"], by_tp["n"].astype(int), strict=True)),
+        dict(zip(by_stage["stage"], by_stage["n"].astype(int), strict=True)),
+    )
+
+
+def journey_verbatims(responses: Any, *, model: Any = None) -> pd.DataFrame:
+    """One row per answer with a comment: stage, touchpoint, ts, answer, verbatim, label, theme..."""
+    with_text = responses.filter(responses.verbatim.notnull())
+    frame: pd.DataFrame = with_text.select(
+        "response_id", "stage", "touchpoint", "channel", "ts", "verbatim", "lang"
+    ).to_pandas()
+    frame = frame[frame["verbatim"].str.strip().str.len() > 0]
+    frame["answer"] = frame["response_id"].map(_answer_id)
+    # One answer is one comment, even when the survey tool repeats it on several metric rows.
+    frame = frame.drop_duplicates("answer").reset_index(drop=True)
+    classified = classify_verbatims(frame["verbatim"], frame["lang"], model=model)
+    frame["lang"] = classified["lang"].to_numpy()
+    frame["label"] = classified["label"].to_numpy()
+    frame["theme"] = classified["theme"].to_numpy()
+    frame["score"] = classified["score"].to_numpy()
+    return frame
+
+
+def _answer_id(response_id: str) -> str:
+    """The survey answer a metric row belongs to (ingest ids end in ``:<metric>``)."""
+    head, sep, tail = str(response_id).rpartition(":")
+    return head if sep and tail in ("nps", "csat", "ces") else str(response_id)
+
+
+def _contract_satisfaction(responses: Any, min_n: int) -> pd.DataFrame:
+    parts = [
+        satisfaction(responses, ["stage"], min_n=min_n),
+        satisfaction(responses, ["stage", "channel"], min_n=min_n),
+        satisfaction(
+            responses.filter(responses.touchpoint.notnull()),
+            ["stage", "channel", "touchpoint"],
+            min_n=min_n,
+        ),
+    ]
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    if frame.empty:
+        return pd.DataFrame(columns=list(SATISFACTION_CONTRACT))
+    for column in ("channel", "touchpoint"):
+        if column not in frame.columns:
+            frame[column] = None
+    frame = frame[list(SATISFACTION_CONTRACT)]
+    frame["n"] = frame["n"].astype("int64")
+    frame["small_sample"] = frame["small_sample"].astype(bool)
+    frame = frame.astype({"channel": "object", "touchpoint": "object"})
+    for column in ("channel", "touchpoint"):
+        frame[column] = frame[column].where(frame[column].notna(), None)
+    return frame
+
+
+def journey_voc(
+    workspace: Any,
+    journey: Any = None,
+    persona: str | None = None,
+    period: Sequence[dt.date | dt.datetime | str | None] | None = None,
+    *,
+    min_n: int = DEFAULT_MIN_N,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+    classifier: str = "auto",
+) -> JourneyVoc:
+    """Satisfaction, emotion curve, ranked verbatims and peak-end of ``journey`` (see module doc).
+
+    ``journey``: a journey model, its id, or None for the workspace's only journey. ``persona``
+    keeps the customers :func:`parcours.personas.assignments` puts in that persona. ``period``:
+    (start, end) dates, inclusive, in the workspace's timezone. ``classifier``: ``lexicon``,
+    ``model`` (the workspace's trained model, see ``parcours voc train``) or ``auto`` (the model
+    when there is one).
+    """
+    if classifier not in ("auto", "lexicon", "model"):
+        raise VocError(f"classifier: expected auto, lexicon or model, found {classifier!r}")
+    model_obj = _journey_model(workspace, journey)
+    responses = journey_responses(workspace, model_obj, persona=persona, period=period)
+    stages = [s.id for s in model_obj.stage_order()]
+
+    trained = None if classifier == "lexicon" else workspace_model(workspace)
+    if classifier == "model" and trained is None:
+        raise VocError(
+            "classifier=model: expected a trained verbatim model in the workspace "
+            "(models/voc_verbatims.joblib), found none: run `parcours voc train`"
+        )
+    classified = journey_verbatims(responses, model=trained)
+
+    sat = _contract_satisfaction(responses, min_n)
+
+    scores = (
+        responses.filter(responses.metric.isin(["nps", "csat"]) & responses.score.notnull())
+        .select("response_id", "stage", "metric", "score")
+        .to_pandas()
+    )
+    scores["answer"] = scores["response_id"].map(_answer_id)
+    from_text = classified.assign(metric="verbatim")[["answer", "stage", "metric", "score"]]
+    answers = pd.concat([scores[["answer", "stage", "metric", "score"]], from_text])
+    curve = emotion_curve(answers, stages) if len(answers) else pd.DataFrame(
+        columns=list(EMOTION_COLUMNS)
+    )  # fmt: skip
+
+    tp_volumes, stage_volumes = _volumes(workspace, period)
+    ranking = rank_verbatims(
+        classified,
+        tp_volumes,
+        stage_volumes=stage_volumes,
+        kinds=("irritant", "enchantment"),
+        half_life_days=half_life_days,
+    )
+    verbatims = ranking[list(VERBATIM_CONTRACT)].reset_index(drop=True)
+    return JourneyVoc(
+        satisfaction=sat,
+        emotion=curve,
+        verbatims=verbatims,
+        peak_end=peak_end(curve["value"]) if len(curve) else None,
+        ranking=ranking,
+        classified=classified,
+    )
