@@ -3,6 +3,7 @@ the frequency/recency/T summary, RFM segments, lifecycle states and churn, react
 
 from __future__ import annotations
 
+from parcours.lifecycle import _messages  # noqa: F401  # registers the package's words
 from parcours.lifecycle._btyd import (
     BetaGeo,
     GammaGamma,
@@ -12,16 +13,40 @@ from parcours.lifecycle._btyd import (
     evaluate_holdout,
 )
 from parcours.lifecycle._errors import LifecycleError, ZeroRepeatAliveWarning
+from parcours.lifecycle._rfm import SEGMENT_TABLE, SEGMENTS, rfm, rfm_segments, segment_of
+from parcours.lifecycle._states import (
+    CUSTOMER_STATES,
+    STATES,
+    Thresholds,
+    churn_rates,
+    lifecycle_events,
+    lifecycle_states,
+    transitions,
+    workspace_events,
+)
 from parcours.lifecycle._summary import summary
 
 __all__ = [
+    "CUSTOMER_STATES",
+    "SEGMENTS",
+    "SEGMENT_TABLE",
+    "STATES",
     "BetaGeo",
     "GammaGamma",
     "HoldoutEvaluation",
     "LifecycleError",
     "ModifiedBetaGeo",
     "ParetoNBD",
+    "Thresholds",
     "ZeroRepeatAliveWarning",
+    "churn_rates",
     "evaluate_holdout",
+    "lifecycle_events",
+    "lifecycle_states",
+    "rfm",
+    "rfm_segments",
+    "segment_of",
     "summary",
+    "transitions",
+    "workspace_events",
 ]
