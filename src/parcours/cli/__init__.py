@@ -238,28 +238,6 @@ def demo(out_dir: Path, customers: int, seed: int, lang: str) -> None:
     run_demo(out_dir, customers=customers, seed=seed, lang=lang, console=out)
 
 
-@cli.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: WORKSPACE/out).",
-)
-@click.option("--journey", default=None, help="Journey id or file stem (default: the only one).")
-@workspace_option
-@lang_option
-@handle_errors
-def report(out_dir: Path | None, journey: str | None, workspace: Path, lang: str | None) -> None:
-    """Write the HTML report with the stage x channel journey table / écrire le rapport."""
-    from parcours.render import write_report
-
-    with open_workspace(workspace, lang) as ws:
-        target = out_dir or ws.path("out")
-        path = write_report(ws, ws.journey(journey), target)
-        out.print(t("demo.report", path=str(path)), markup=False)
-
-
 def _register_commands() -> None:
     """Add the commands of every `cli/cmd_*.py` module (each capability owns its own file)."""
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):

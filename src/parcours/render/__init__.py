@@ -1,9 +1,30 @@
-"""Rendering: the report (HTML, self-contained, French or English) and, later, the journey map."""
+"""Rendering: the one-page journey map (HTML, SVG, PNG, PDF) and the report, French or English.
+
+    >>> from parcours.render import render_map
+    >>> render_map(workspace, "mutuelle-horizon", "out/map.pdf", lang="en")  # doctest: +SKIP
+
+Charts for the report's sections live in :mod:`parcours.render.charts` (inline SVG, no script).
+"""
 
 from __future__ import annotations
 
 from parcours.render import charts
+from parcours.render._mapdata import MapData, RenderError, parse_period
+from parcours.render._render import chromium, map_data, map_html, render_map
 from parcours.render._report import journey_table, write_report
 from parcours.render._sections import Section, collect_sections
 
-__all__ = ["Section", "charts", "collect_sections", "journey_table", "write_report"]
+__all__ = [
+    "MapData",
+    "RenderError",
+    "Section",
+    "charts",
+    "chromium",
+    "collect_sections",
+    "journey_table",
+    "map_data",
+    "map_html",
+    "parse_period",
+    "render_map",
+    "write_report",
+]
