@@ -8,21 +8,54 @@ arguments (``customer=``, ``ts=``, ``touchpoint=``; a process log's ``case=``, `
 
 from __future__ import annotations
 
+from parcours.analytics._attribution import attribution, conversion_paths, removal_effects
 from parcours.analytics._common import AnalyticsError, parse_duration
+from parcours.analytics._detect import (
+    blocking_points,
+    main_stages,
+    redundancies,
+    ruptures,
+    timing,
+)
 from parcours.analytics._funnel import Exclusion, FunnelResult, Step, funnel, stage_funnel
-from parcours.analytics._matrix import stage_channel_matrix, stage_conversion
+from parcours.analytics._matrix import (
+    matrix,
+    missing_touchpoints,
+    preferred_channels,
+    stage_channel_matrix,
+    stage_conversion,
+    undefined_event_codes,
+)
+from parcours.analytics._paths import paths, sankey_edges, sessions
 from parcours.analytics._process import dfg, variants
+from parcours.analytics._winning import winning_journeys
 
 __all__ = [
     "AnalyticsError",
     "Exclusion",
     "FunnelResult",
     "Step",
+    "attribution",
+    "blocking_points",
+    "conversion_paths",
     "dfg",
     "funnel",
+    "main_stages",
+    "matrix",
+    "missing_touchpoints",
     "parse_duration",
+    "paths",
+    "preferred_channels",
+    "redundancies",
+    "removal_effects",
+    "ruptures",
+    "sankey_edges",
+    "sessions",
     "stage_channel_matrix",
     "stage_conversion",
     "stage_funnel",
+    "timing",
+    "undefined_event_codes",
     "variants",
+    "winning_journeys",
 ]
