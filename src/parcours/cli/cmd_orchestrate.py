@@ -1,0 +1,283 @@
+"""`parcours orchestrate ...`: run the worker, feed events, dry-run, unsubscribe, erase, report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from parcours.cli._common import handle_errors, lang_option, open_workspace, out, workspace_option
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    import csv
+    import json
+
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+            return list(data) if isinstance(data, list) else [data]
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+        return [
+            {k: v for k, v in row.items() if v not in (None, "")}
+            for row in csv.DictReader(handle, dialect=dialect)
+        ]
+
+
+def register(group: click.Group) -> None:
+    @group.group("orchestrate")
+    def orchestrate() -> None:
+        """Trigger scenarios / scénarios déclenchés (worker, events, consent, reports)."""
+
+    @orchestrate.command("run")
+    @workspace_option
+    @lang_option
+    @click.option("--name", default=None, help="Worker name (default: host-pid).")
+    @click.option("--until-idle", is_flag=True, help="Stop when nothing is due.")
+    @click.option(
+        "--http", "http", default=None, help="Also serve events/unsubscribe at HOST:PORT."
+    )
+    @click.option("--batch", default=100, show_default=True)
+    @click.option(
+        "--poll", default=0.05, show_default=True, help="Seconds between polls when idle."
+    )
+    @handle_errors
+    def run(
+        workspace: Path,
+        lang: str | None,
+        name: str | None,
+        until_idle: bool,
+        http: str | None,
+        batch: int,
+        poll: float,
+    ) -> None:
+        """Run a worker (several may run at once) / lancer un travailleur."""
+        from parcours.i18n import t
+        from parcours.orchestrate import Worker, from_workspace
+
+        ws = open_workspace(workspace, lang)
+        orch = from_workspace(ws)
+        server = None
+        if http:
+            from parcours.orchestrate._http import serve
+
+            host, _, port = http.rpartition(":")
+            server = serve(orch, host or "127.0.0.1", int(port))
+        worker = Worker(orch, name=name, batch=batch, poll=poll)
+        processed = worker.run(until_idle=until_idle)
+        if server is not None:
+            server.shutdown()
+        out.print(t("orchestrate.worker", name=worker.name, processed=processed), markup=False)
+
+    @orchestrate.command("ingest-events")
+    @click.argument(
+        "files",
+        nargs=-1,
+        required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    )
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def ingest_events(files: tuple[Path, ...], workspace: Path, lang: str | None) -> None:
+        """Feed events from CSV/JSONL files (event_id, customer_id, type, ts[, data])."""
+        from parcours.i18n import t
+        from parcours.orchestrate import from_workspace
+
+        ws = open_workspace(workspace, lang)
+        orch = from_workspace(ws)
+        for file in files:
+            result = orch.ingest(_read_rows(file))
+            out.print(f"{file}: " + t("orchestrate.ingested", **result.__dict__), markup=False)
+
+    @orchestrate.command("import-contacts")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option(
+        "--grant", multiple=True, help="Also record consent CHANNEL:PURPOSE (e.g. email:marketing)."
+    )
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def import_contacts(
+        file: Path, grant: tuple[str, ...], workspace: Path, lang: str | None
+    ) -> None:
+        """Add or update contacts (customer_id, email, phone, lang, timezone, attributes)."""
+        from parcours.orchestrate import from_workspace
+
+        ws = open_workspace(workspace, lang)
+        orch = from_workspace(ws)
+        rows = _read_rows(file)
+        n = orch.upsert_contacts(rows)
+        for item in grant:
+            channel, _, purpose = item.partition(":")
+            orch.set_consent(
+                {
+                    "customer_id": r["customer_id"],
+                    "channel": channel,
+                    "purpose": purpose or "marketing",
+                    "source": str(file),
+                }
+                for r in rows
+            )
+        out.print(f"{n}", markup=False)
+
+    @orchestrate.command("dry-run")
+    @click.argument(
+        "scenarios",
+        nargs=-1,
+        required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    )
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def dry_run_cmd(scenarios: tuple[Path, ...], workspace: Path, lang: str | None) -> None:
+        """Replay the warehouse's interactions through scenarios; nothing is sent."""
+        from parcours.orchestrate import dry_run, load_scenario
+
+        ws = open_workspace(workspace, lang)
+        with ws:
+            result = dry_run(
+                ws.table("interactions"),
+                [load_scenario(p) for p in scenarios],
+                contacts=ws.table("customers"),
+                timezone=ws.settings.timezone,
+            )
+        out.print(result["entries"].to_string(index=False), markup=False)
+        out.print(result["steps"].to_string(index=False), markup=False)
+        out.print(result["pressure"], markup=False)
+
+    @orchestrate.command("status")
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def status(workspace: Path, lang: str | None) -> None:
+        """Counts: enrolments, ledger, due now, stale claims, unknown outcomes."""
+        import json
+
+        from parcours.orchestrate import from_workspace
+
+        orch = from_workspace(open_workspace(workspace, lang))
+        out.print(json.dumps(orch.status(), indent=2, ensure_ascii=False), markup=False)
+
+    @orchestrate.command("unsubscribe")
+    @click.argument("customer")
+    @click.option("--channel", default="email", show_default=True)
+    @click.option("--purpose", default="marketing", show_default=True)
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def unsubscribe(
+        customer: str, channel: str, purpose: str, workspace: Path, lang: str | None
+    ) -> None:
+        """Revoke consent now and purge queued marketing steps."""
+        from parcours.i18n import t
+        from parcours.orchestrate import from_workspace
+
+        orch = from_workspace(open_workspace(workspace, lang))
+        purged = orch.unsubscribe(customer, channel=channel, purpose=purpose)
+        out.print(
+            t(
+                "orchestrate.unsubscribed",
+                customer=customer,
+                channel=channel,
+                purpose=purpose,
+                purged=purged,
+            ),
+            markup=False,
+        )
+
+    @orchestrate.command("erase")
+    @click.argument("customer")
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def erase(customer: str, workspace: Path, lang: str | None) -> None:
+        """GDPR erasure; a hashed suppression entry keeps them out of re-imports."""
+        from parcours.i18n import t
+        from parcours.orchestrate import from_workspace
+
+        orch = from_workspace(open_workspace(workspace, lang))
+        counts = orch.erase(customer)
+        out.print(
+            t("orchestrate.erased", customer=customer, rows=sum(counts.values())), markup=False
+        )
+
+    @orchestrate.command("report")
+    @click.option("--uplift", "uplift_of", default=None, help="Scenario id: uplift vs control arm.")
+    @click.option("--baseline", type=click.Choice(["control", "holdout"]), default="control")
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def report_cmd(uplift_of: str | None, baseline: str, workspace: Path, lang: str | None) -> None:
+        """Entries, sends, opens/clicks, conversions per scenario; uplift with a 95% interval."""
+        from parcours.orchestrate import from_workspace, report, uplift
+
+        orch = from_workspace(open_workspace(workspace, lang))
+        out.print(report(orch).to_string(index=False), markup=False)
+        if uplift_of:
+            out.print(uplift(orch, uplift_of, baseline=baseline), markup=False)
+
+    @orchestrate.command("tasks")
+    @click.option(
+        "--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def tasks(csv_path: Path | None, workspace: Path, lang: str | None) -> None:
+        """Open call-centre tasks (CSV export for the call centre's tool)."""
+        from parcours.orchestrate import from_workspace
+        from parcours.orchestrate._measure import open_tasks
+
+        frame = open_tasks(from_workspace(open_workspace(workspace, lang)))
+        if csv_path is not None:
+            frame.to_csv(csv_path, index=False)
+        else:
+            frame.to_csv(sys.stdout, index=False)
+
+    @orchestrate.command("validate")
+    @click.argument(
+        "files",
+        nargs=-1,
+        required=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    )
+    @lang_option
+    @handle_errors
+    def validate(files: tuple[Path, ...], lang: str | None) -> None:
+        """Validate scenario files (problems with file, line and column)."""
+        from parcours.i18n import set_lang, t
+        from parcours.orchestrate import load_scenario
+
+        set_lang(lang or "fr")
+        for file in files:
+            load_scenario(file)
+            out.print(t("orchestrate.valid", file=str(file)), markup=False)
+
+    @orchestrate.command("library")
+    @click.option(
+        "--copy",
+        "copy_to",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Copy the ready scenarios into this folder.",
+    )
+    def library(copy_to: Path | None) -> None:
+        """List (or copy) the ready scenarios / la bibliothèque de scénarios prêts."""
+        import shutil
+
+        from parcours.orchestrate import library_files
+
+        for file in library_files():
+            if copy_to is not None:
+                copy_to.mkdir(parents=True, exist_ok=True)
+                shutil.copy(file, copy_to / file.name)
+            out.print(file.stem, markup=False)

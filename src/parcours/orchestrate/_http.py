@@ -1,0 +1,106 @@
+"""The HTTP endpoint (stdlib): events in, one-click unsubscribe (RFC 8058).
+
+- ``POST /events``: a JSON object, a JSON array or JSON lines; answers the ingest counts.
+- ``POST /unsubscribe/<token>``: the one-click request mail clients send with
+  ``List-Unsubscribe=One-Click`` in the body; effective before the response is written.
+- ``GET /unsubscribe/<token>``: a page with a confirmation button (a GET must not unsubscribe:
+  link scanners follow links).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from parcours.errors import ParcoursError
+from parcours.i18n import t
+from parcours.orchestrate._engine import Orchestrator
+
+__all__ = ["serve"]
+
+MAX_BODY = 32 * 1024 * 1024
+
+
+def _events(body: bytes) -> list[dict[str, Any]]:
+    text = body.decode("utf-8").strip()
+    if not text:
+        return []
+    if text[0] in "[{" and "\n" not in text.strip():
+        data = json.loads(text)
+        return data if isinstance(data, list) else [data]
+    if text[0] == "[":
+        result = json.loads(text)
+        return list(result)
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def make_handler(orch: Orchestrator, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "parcours"
+
+        def _reply(self, code: int, payload: Any, content_type: str = "application/json") -> None:
+            body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _body(self) -> bytes:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                raise ValueError(f"a body of at most {MAX_BODY} bytes")
+            return self.rfile.read(length)
+
+        def do_POST(self) -> None:
+            try:
+                if self.path.rstrip("/") == "/events":
+                    events = _events(self._body())
+                    with lock:
+                        result = orch.ingest(events)
+                    self._reply(200, result.__dict__)
+                elif self.path.startswith("/unsubscribe/"):
+                    self._body()
+                    token = self.path.split("/", 2)[2].split("?")[0]
+                    with lock:
+                        orch.unsubscribe_by_token(token)
+                    self._reply(200, {"unsubscribed": True})
+                else:
+                    self._reply(
+                        404,
+                        {"error": f"expected /events or /unsubscribe/<token>, found {self.path}"},
+                    )
+            except (ParcoursError, ValueError, KeyError) as exc:
+                self._reply(400, {"error": str(exc)})
+
+        def do_GET(self) -> None:
+            if self.path.startswith("/unsubscribe/"):
+                token = html.escape(self.path.split("/", 2)[2].split("?")[0])
+                lang = orch.lang
+                page = (
+                    f'<!DOCTYPE html><html lang="{lang}"><meta charset="utf-8"><body>'
+                    f'<form method="post" action="/unsubscribe/{token}">'
+                    f'<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+                    f"<button>{html.escape(t('orchestrate.unsub.confirm', lang))}</button></form></body></html>"
+                )
+                self._reply(200, page.encode(), "text/html; charset=utf-8")
+            elif self.path == "/health":
+                self._reply(200, {"ok": True})
+            else:
+                self._reply(404, {"error": "not found"})
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    return Handler
+
+
+def serve(orch: Orchestrator, host: str = "127.0.0.1", port: int = 8025) -> ThreadingHTTPServer:
+    """Start the endpoint in a background thread; ``.shutdown()`` stops it."""
+    lock = threading.Lock()  # one engine call at a time from this process (SQLite connections)
+    server = ThreadingHTTPServer((host, port), make_handler(orch, lock))
+    threading.Thread(target=server.serve_forever, daemon=True, name="parcours-http").start()
+    return server

@@ -1,0 +1,410 @@
+"""Measurement: per-scenario counts, uplift against control arm and holdout, dry runs.
+
+Uplift compares conversion rates of enrolments whose whole goal window is over (equal windows
+for every arm, so a young treated group is not compared with an old control group), with a 95%
+Newcombe (Wilson score) interval for the difference of two proportions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from parcours.orchestrate import _store as db
+from parcours.orchestrate._engine import Orchestrator
+from parcours.orchestrate._model import Scenario
+from parcours.orchestrate._pressure import Cap
+from parcours.orchestrate._store import Store
+from parcours.orchestrate.channels._base import Message, Reconciled, Result
+
+__all__ = ["dry_run", "report", "sections", "uplift"]
+
+Z95 = 1.959963984540054
+TRACKED = ("open", "click")
+
+
+def report(orch: Orchestrator) -> Any:
+    """One row per scenario: entries by arm, sends, blocked, capped, would-have-sent, opens,
+    clicks (``open``/``click`` events carrying the ledger ``key``), conversions."""
+    import pandas as pd
+
+    with orch.store.begin() as conn:
+        e = db.enrolments.c
+        entries = conn.execute(
+            sa.select(
+                e.scenario_id, e.arm, sa.func.count(), sa.func.count(e.converted_at)
+            ).group_by(e.scenario_id, e.arm)
+        ).all()
+        lg = db.ledger.c
+        sends = conn.execute(
+            sa.select(lg.scenario_id, lg.status, sa.func.count()).group_by(
+                lg.scenario_id, lg.status
+            )
+        ).all()
+        whs: dict[str, int] = dict(
+            conn.execute(
+                sa.select(db.would_have_sent.c.scenario_id, sa.func.count()).group_by(
+                    db.would_have_sent.c.scenario_id
+                )
+            ).all()
+        )
+        tracked = conn.execute(
+            sa.select(db.events.c.type, db.events.c.data).where(db.events.c.type.in_(TRACKED))
+        ).all()
+        keys = {}
+        if tracked:
+            keys = dict(conn.execute(sa.select(lg.key, lg.scenario_id)).all())
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(sid: str) -> dict[str, Any]:
+        return rows.setdefault(
+            sid,
+            {
+                "scenario": sid,
+                "entries": 0,
+                "treated": 0,
+                "control": 0,
+                "holdout": 0,
+                "sent": 0,
+                "blocked": 0,
+                "capped": 0,
+                "failed": 0,
+                "unknown": 0,
+                "would_have_sent": 0,
+                "opens": 0,
+                "clicks": 0,
+                "conversions": 0,
+            },
+        )
+
+    for sid, arm, n, converted in entries:
+        r = row(sid)
+        r["entries"] += n
+        r[arm] = r.get(arm, 0) + n
+        r["conversions"] += converted
+    for sid, status, n in sends:
+        r = row(sid)
+        if status in r:
+            r[status] += n
+    for sid, n in whs.items():
+        row(sid)["would_have_sent"] = n
+    for kind, data in tracked:
+        sid = keys.get((data or {}).get("key"))
+        if sid is not None:
+            row(sid)["opens" if kind == "open" else "clicks"] += 1
+    return (
+        pd.DataFrame(list(rows.values()), columns=list(row("_").keys()))
+        .query("scenario != '_'")
+        .reset_index(drop=True)
+    )
+
+
+def _wilson(x: int, n: int) -> tuple[float, float]:
+    if n == 0:
+        return 0.0, 1.0
+    p = x / n
+    denom = 1 + Z95**2 / n
+    centre = (p + Z95**2 / (2 * n)) / denom
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
+    return centre - half, centre + half
+
+
+def uplift(
+    orch: Orchestrator, scenario_id: str, *, baseline: str = "control", now: float | None = None
+) -> dict[str, Any]:
+    """Conversion uplift of the treated arm over ``baseline`` (control or holdout).
+
+    Only enrolments whose goal window has ended by ``now`` count, for every arm alike.
+    """
+    scenario = orch.scenario(scenario_id)
+    if scenario.goal is None:
+        from parcours.orchestrate._engine import OrchestrateError
+
+        raise OrchestrateError(
+            f"uplift of {scenario_id!r}: expected a scenario with a goal, found none"
+        )
+    now = orch.clock() if now is None else now
+    cutoff = now - scenario.goal.within.seconds
+    e = db.enrolments.c
+    with orch.store.begin() as conn:
+        counts = {
+            arm: (n, x)
+            for arm, n, x in conn.execute(
+                sa.select(e.arm, sa.func.count(), sa.func.count(e.converted_at))
+                .where((e.scenario_id == scenario_id) & (e.entered_at <= cutoff))
+                .group_by(e.arm)
+            )
+        }
+    n1, x1 = counts.get("treated", (0, 0))
+    n0, x0 = counts.get(baseline, (0, 0))
+    p1 = x1 / n1 if n1 else float("nan")
+    p0 = x0 / n0 if n0 else float("nan")
+    l1, u1 = _wilson(x1, n1)
+    l0, u0 = _wilson(x0, n0)
+    diff = p1 - p0
+    low = diff - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2) if n1 and n0 else float("nan")
+    high = diff + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2) if n1 and n0 else float("nan")
+    return {
+        "scenario": scenario_id,
+        "baseline": baseline,
+        "treated_n": n1,
+        "treated_conversions": x1,
+        "baseline_n": n0,
+        "baseline_conversions": x0,
+        "treated_rate": p1,
+        "baseline_rate": p0,
+        "uplift": diff,
+        "ci_low": low,
+        "ci_high": high,
+        "window_days": scenario.goal.within.seconds / 86400,
+    }
+
+
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class _DryChannel:
+    """Accepts everything and sends nothing: the dry run counts what would go out."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def send(self, message: Message) -> Result:
+        return Result("sent", provider_id="dry-run")
+
+    def reconcile(self, message: Message) -> Reconciled:
+        return "delivered"
+
+    def close(self) -> None:
+        return None
+
+
+def dry_run(
+    events: Any,
+    scenarios: Iterable[Scenario],
+    *,
+    contacts: Any = None,
+    caps: Iterable[Cap] = (),
+    step: float = 86400.0,
+    timezone: str = "Europe/Paris",
+) -> dict[str, Any]:
+    """Replay historical events (a table with event_id, customer_id, ts, touchpoint or type)
+    through scenarios in a throw-away store, on simulated time; nothing is sent.
+
+    Returns ``steps`` (volume per scenario and step and outcome) and ``pressure`` (messages per
+    customer: mean, p95, max, and the busiest 30 days).
+    """
+    import pandas as pd
+
+    from parcours.warehouse import as_table
+
+    scenarios = list(scenarios)
+    watched = {
+        k
+        for s in scenarios
+        for k in (*s.trigger.events, *s.exit.events, *(s.goal.events if s.goal else []))
+    }
+    table = as_table(events)
+    kind = "type" if "type" in table.columns else "touchpoint"
+    frame = (
+        table.filter(table[kind].isin(sorted(watched)))
+        .select("event_id", "customer_id", "ts", kind)
+        .to_pandas()
+    )
+    frame = frame.rename(columns={kind: "type"}).sort_values("ts")
+    frame["ts"] = pd.to_datetime(frame["ts"], utc=True).map(lambda t: t.timestamp())
+    clock = _Clock(float(frame["ts"].min()) if len(frame) else 0.0)
+    channels = {name: _DryChannel(name) for name in ("email", "sms", "webhook")}
+    orch = Orchestrator(
+        Store("sqlite:///:memory:"),
+        scenarios,
+        channels=channels,
+        caps=caps,
+        consent_mode="opt_out",
+        clock=clock,
+        timezone=timezone,
+        lease=1e12,
+    )
+    customers = frame["customer_id"].unique().tolist()
+    extra: dict[str, dict[str, Any]] = {}
+    if contacts is not None:
+        cframe = as_table(contacts).to_pandas()
+        for rec in cframe.to_dict("records"):
+            extra[str(rec["customer_id"])] = {k: v for k, v in rec.items() if _plain(v)}
+    orch.upsert_contacts(
+        {**extra.get(c, {}), "customer_id": c, "email": "dry-run@invalid", "phone": "+0"}
+        for c in customers
+    )
+    records = frame.to_dict("records")
+    i = 0
+    if records:
+        end = float(frame["ts"].max()) + 90 * 86400
+        while clock.now <= end:
+            horizon = clock.now + step
+            batch = []
+            while i < len(records) and records[i]["ts"] < horizon:
+                batch.append(records[i])
+                i += 1
+            if batch:
+                orch.ingest(batch)
+            while orch.run_due("dry-run", 1000):
+                pass
+            clock.now = horizon
+            if i >= len(records) and not orch.status()["due_now"] and _nothing_ahead(orch):
+                break
+    with orch.store.begin() as conn:
+        lg = db.ledger.c
+        steps = pd.DataFrame(
+            conn.execute(
+                sa.select(lg.scenario_id, lg.step_id, lg.status, sa.func.count()).group_by(
+                    lg.scenario_id, lg.step_id, lg.status
+                )
+            ).all(),
+            columns=["scenario", "step", "outcome", "messages"],
+        )
+        wh = db.would_have_sent.c
+        virtual = pd.DataFrame(
+            conn.execute(
+                sa.select(wh.scenario_id, wh.step_id, sa.func.count()).group_by(
+                    wh.scenario_id, wh.step_id
+                )
+            ).all(),
+            columns=["scenario", "step", "messages"],
+        )
+        sent = pd.DataFrame(
+            conn.execute(
+                sa.select(lg.customer_id, lg.handed_off_at).where(lg.status == "sent")
+            ).all(),
+            columns=["customer_id", "at"],
+        )
+        entries = pd.DataFrame(
+            conn.execute(
+                sa.select(db.enrolments.c.scenario_id, sa.func.count()).group_by(
+                    db.enrolments.c.scenario_id
+                )
+            ).all(),
+            columns=["scenario", "entries"],
+        )
+    if len(virtual):
+        virtual["outcome"] = "would_have_sent"
+        steps = pd.concat(
+            [steps, virtual[["scenario", "step", "outcome", "messages"]]], ignore_index=True
+        )
+    per_customer = sent.groupby("customer_id").size() if len(sent) else pd.Series(dtype=float)
+    busiest = 0
+    if len(sent):
+        sent = sent.sort_values("at")
+        sent["month"] = (sent["at"] // (30 * 86400)).astype(int)
+        busiest = int(sent.groupby(["customer_id", "month"]).size().max())
+    pressure = {
+        "customers": len(customers),
+        "reached": len(per_customer),
+        "messages": len(sent),
+        "mean_per_reached": float(per_customer.mean()) if len(per_customer) else 0.0,
+        "p95_per_reached": float(per_customer.quantile(0.95)) if len(per_customer) else 0.0,
+        "max_per_customer": int(per_customer.max()) if len(per_customer) else 0,
+        "max_per_customer_30_days": busiest,
+    }
+    orch.store.dispose()
+    return {
+        "entries": entries,
+        "steps": steps.sort_values(["scenario", "step", "outcome"]).reset_index(drop=True),
+        "pressure": pressure,
+    }
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and value == value  # drops NaN
+
+
+def _nothing_ahead(orch: Orchestrator) -> bool:
+    with orch.store.begin() as conn:
+        return not conn.execute(
+            sa.select(sa.func.count())
+            .select_from(db.enrolments)
+            .where(db.enrolments.c.status == "active")
+        ).scalar_one()
+
+
+def sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
+    """The report's orchestration section: per-scenario counts when the store has any."""
+    from pathlib import Path
+
+    from parcours.i18n import t
+    from parcours.orchestrate._config import settings
+    from parcours.render import Section
+
+    url = str(settings(workspace).get("store", workspace.settings.ops_store))
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        path = Path(url[len("sqlite:///") :])
+        if not path.is_absolute():
+            path = Path(workspace.root) / path
+        if not path.exists():
+            return [
+                Section(
+                    key="orchestrate",
+                    title=t("orchestrate.section.title", lang),
+                    reading=t("orchestrate.section.empty", lang),
+                    order=80,
+                    no_data=True,
+                )
+            ]
+    from parcours.orchestrate._config import from_workspace
+
+    orch = from_workspace(workspace)
+    try:
+        frame = report(orch)
+    finally:
+        orch.store.dispose()
+    if frame.empty:
+        return [
+            Section(
+                key="orchestrate",
+                title=t("orchestrate.section.title", lang),
+                reading=t("orchestrate.section.empty", lang),
+                order=80,
+                no_data=True,
+            )
+        ]
+    html = frame.to_html(index=False, border=0, classes="table")
+    reading = t(
+        "orchestrate.section.reading", lang, scenarios=len(frame), sent=int(frame["sent"].sum())
+    )
+    return [
+        Section(
+            key="orchestrate",
+            title=t("orchestrate.section.title", lang),
+            reading=reading,
+            html=html,
+            tables={"orchestrate_scenarios": frame},
+            order=80,
+        )
+    ]
+
+
+def open_tasks(orch: Orchestrator) -> Any:
+    """Open call-centre tasks, most urgent first (the CSV the call centre imports)."""
+    import pandas as pd
+
+    with orch.store.begin() as conn:
+        rows = (
+            conn.execute(
+                sa.select(db.tasks)
+                .where(db.tasks.c.status == "open")
+                .order_by(db.tasks.c.priority, db.tasks.c.due_at)
+            )
+            .mappings()
+            .all()
+        )
+    frame = pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in db.tasks.columns])
+    for col in ("created_at", "due_at"):
+        frame[col] = pd.to_datetime(frame[col], unit="s", utc=True)
+    return frame
