@@ -153,6 +153,23 @@ MESSAGES = {
         "fr": "Aucune autre analyse n'est disponible pour ce parcours.",
         "en": "No other analysis is available for this journey.",
     },
+    "render.report.nps.title": {"fr": "NPS par étape", "en": "NPS by stage"},
+    "render.report.nps.reading": {
+        "fr": "Le NPS est le plus haut à l'étape « {best} » ({best_value}) et le plus bas à "
+        "« {worst} » ({worst_value}) ; les traits donnent l'intervalle de confiance à 95 %.",
+        "en": "NPS is highest at “{best}” ({best_value}) and lowest at “{worst}” "
+        "({worst_value}); the whiskers give the 95% confidence interval.",
+    },
+    "render.report.contents": {"fr": "Sommaire", "en": "Contents"},
+    "render.report.map_reading": {
+        "fr": "Les étapes en colonnes, dans les mots du client ; en lignes, ce qu'il fait, ce "
+        "qu'il attend, les canaux utilisés avec leurs volumes, le passage à l'étape suivante, "
+        "les émotions, les irritants et les enchantements.",
+        "en": "Stages as columns, in the customer's words; as rows, what they do, what they "
+        "expect, the channels used with their volumes, the move to the next stage, emotions, "
+        "irritants and enchantments.",
+    },
+    "render.report.download": {"fr": "Les chiffres (CSV) :", "en": "The numbers (CSV):"},
     # themes of verbatims (parcours.voc.THEMES)
     "render.theme.delays": {"fr": "Délais", "en": "Delays"},
     "render.theme.reachability": {"fr": "Joignabilité", "en": "Reachability"},

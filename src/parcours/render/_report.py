@@ -1,7 +1,7 @@
-"""The one-page report: the journey as a stage x channel table with volumes and conversion.
+"""The report: the journey map, the stage x channel table, and every capability's sections.
 
-Self-contained HTML (inline CSS, no script, no CDN) that prints on one A3 landscape page; the
-numbers behind it are written beside it as CSV.
+Self-contained HTML (inline CSS and SVG, no script, no CDN) that prints on A3 landscape; the
+numbers behind each part are written beside it as CSV.
 """
 
 from __future__ import annotations
@@ -12,9 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from parcours.analytics import stage_channel_matrix, stage_conversion
-from parcours.i18n import get_lang, number, percent, t
+from parcours.errors import ParcoursError
+from parcours.i18n import Lang, get_lang, number, percent, t
+from parcours.render import charts
+from parcours.render._map import map_svg
+from parcours.render._render import map_data
+from parcours.render._sections import Section, collect_sections
 
 _TEMPLATES = Path(__file__).parent / "templates"
 # Sequential, colour-blind-safe ramp (ColorBrewer "Blues"), light to dark.
@@ -121,14 +127,117 @@ def journey_table(warehouse: Any, journey: Any, lang: str | None = None) -> dict
     }
 
 
+def _section_files(section: Section) -> list[tuple[str, str]]:
+    """(file name, stem) of each CSV of a section: ``<key>_<stem>.csv`` (``<key>.csv`` if equal)."""
+    return [
+        (f"{section.key}.csv" if stem == section.key else f"{section.key}_{stem}.csv", stem)
+        for stem in section.tables
+    ]
+
+
+def _fallback_sections(workspace: Any, journey: Any, lang: Lang, keys: set[str]) -> list[Section]:
+    """Sections the report can draw itself from published results when no capability does."""
+    found: list[Section] = []
+    if not any("nps" in key for key in keys):
+        nps = _nps_by_stage(workspace, journey, lang)
+        if nps is not None:
+            found.append(nps)
+    return found
+
+
+def _nps_by_stage(workspace: Any, journey: Any, lang: Lang) -> Section | None:
+    from parcours.render._mapdata import _optional
+
+    journey_voc = _optional("voc", "journey_voc")
+    if journey_voc is None:
+        return None
+    try:
+        voc = journey_voc(workspace, journey)
+    except ParcoursError:
+        return None
+    frame = getattr(voc, "satisfaction", None)
+    if frame is None or not len(frame):
+        return None
+    rows = frame[(frame["metric"] == "nps") & frame["channel"].isna() & frame["touchpoint"].isna()]
+    rows = rows[rows["stage"].notna()]
+    if not len(rows):
+        return None
+    labels = {s.id: _text(s.label, lang) for s in journey.stage_order()}
+    order = {s.id: i for i, s in enumerate(journey.stage_order())}
+    rows = rows.assign(position=rows["stage"].map(order)).sort_values("position")
+    small = t("render.small_sample", lang)
+    svg = charts.bars(
+        [labels.get(str(s), str(s)) for s in rows["stage"]],
+        [float(v) for v in rows["value"]],
+        low=[float(v) for v in rows["ci_low"]],
+        high=[float(v) for v in rows["ci_high"]],
+        notes=[
+            f"n = {number(int(n), lang)}" + (f" · {small}" if bool(w) else "")
+            for n, w in zip(rows["n"], rows["small_sample"], strict=True)
+        ],
+        weak=[bool(w) for w in rows["small_sample"]],
+        title=t("render.report.nps.title", lang),
+        lang=lang,
+        width=760,
+    )
+    best = rows.loc[rows["value"].idxmax()]
+    worst = rows.loc[rows["value"].idxmin()]
+    reading = t(
+        "render.report.nps.reading",
+        lang,
+        best=labels.get(str(best.stage), str(best.stage)),
+        best_value=round(float(best.value)),
+        worst=labels.get(str(worst.stage), str(worst.stage)),
+        worst_value=round(float(worst.value)),
+    )
+    table = rows[["stage", "value", "ci_low", "ci_high", "n", "small_sample"]].rename(
+        columns={"value": "nps"}
+    )
+    return Section(
+        key="nps_by_stage",
+        title=t("render.report.nps.title", lang),
+        reading=reading,
+        html=svg,
+        tables={"nps_by_stage": table.reset_index(drop=True)},
+        order=40,
+    )
+
+
 def write_report(workspace: Any, journey: Any, out_dir: Path, lang: str | None = None) -> Path:
-    """Write ``report.html`` (and the CSV numbers behind it) into ``out_dir``; return the HTML."""
-    language = lang or get_lang()
+    """Write ``report.html`` (and the CSV numbers behind it) into ``out_dir``; return the HTML.
+
+    The report holds the journey map, the stage x channel table, the sections every installed
+    capability contributes (``collect_sections``), each with its one-line reading and its CSV
+    files, and the loads table.
+    """
+    language: Lang = lang if lang in ("fr", "en") else get_lang()  # type: ignore[assignment]
     out_dir.mkdir(parents=True, exist_ok=True)
     data = journey_table(workspace.warehouse, journey, language)
     data["matrix"].to_csv(out_dir / "stage_channel_matrix.csv", index=False)
     if data["conversion"] is not None:
         data["conversion"].to_csv(out_dir / "stage_conversion.csv", index=False)
+    maps = map_data(workspace, journey, lang=language)
+    for stem, frame in maps[0].frames().items():
+        frame.to_csv(out_dir / f"{stem}.csv", index=False)
+    sections = collect_sections(workspace, journey, language)
+    sections = sorted(
+        [*sections, *_fallback_sections(workspace, journey, language, {s.key for s in sections})],
+        key=lambda s: s.order,
+    )
+    blocks = []
+    for section in sections:
+        files = _section_files(section)
+        for (name, _), frame in zip(files, section.tables.values(), strict=True):
+            if hasattr(frame, "to_pandas") and not hasattr(frame, "to_csv"):
+                frame = frame.to_pandas()
+            frame.to_csv(out_dir / name, index=False)
+        blocks.append(
+            {
+                "section": section,
+                "files": [name for name, _ in files],
+                "html": Markup(section.html),  # noqa: S704  # Section.html is escaped by contract
+            }
+        )
     loads = workspace.table("loads").order_by("started_at").to_pandas()
     span = workspace.warehouse.fetchone("SELECT min(ts), max(ts) FROM interactions")
     env = jinja2.Environment(
@@ -138,8 +247,8 @@ def write_report(workspace: Any, journey: Any, out_dir: Path, lang: str | None =
         lstrip_blocks=True,
     )
     env.globals.update(t=lambda key, **kw: t(key, language, **kw))
-    env.filters["num"] = lambda v: number(v, language)  # type: ignore[arg-type]
-    env.filters["pct"] = lambda v: percent(v, language)  # type: ignore[arg-type]
+    env.filters["num"] = lambda v: number(v, language)
+    env.filters["pct"] = lambda v: percent(v, language)
     html = env.get_template("report.html.j2").render(
         lang=language,
         title=_text(journey.name, language),
@@ -150,6 +259,8 @@ def write_report(workspace: Any, journey: Any, out_dir: Path, lang: str | None =
             if span and span[0] is not None
             else None
         ),
+        journey_map=Markup(map_svg(maps[0])),  # noqa: S704  # built from escaped parts
+        sections=blocks,
         loads=[
             {
                 "file": Path(str(r.file)).name,

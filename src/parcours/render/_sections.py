@@ -16,6 +16,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from parcours.errors import ParcoursError
+
 __all__ = ["CAPABILITIES", "Section", "collect_sections"]
 
 # The packages asked for sections, in the order their sections appear when ``order`` ties.
@@ -46,6 +48,14 @@ def collect_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
                 raise
             continue
         provider = getattr(module, "report_sections", None)
-        if provider is not None:
+        if provider is None:
+            continue
+        try:
             sections.extend(provider(workspace, journey, lang))
+        except ParcoursError as exc:
+            # A capability that cannot answer (never run, missing input) must not sink the
+            # report: it gets a section that says why.
+            sections.append(
+                Section(key=name, title=name, reading=str(exc), no_data=True, order=1000)
+            )
     return sorted(sections, key=lambda s: s.order)
