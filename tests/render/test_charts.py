@@ -212,3 +212,8 @@ def test_wrapped_lines_fit(text, width):
 def test_contrast_ratio_known_values():
     assert charts.contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
     assert charts.contrast_ratio("#777777", "#777777") == pytest.approx(1)
+
+
+def test_wrap_never_cuts_a_number_at_its_thousands_space():
+    lines = charts.wrap(f"mesurée (enquêtes, n = 1{NNBSP}669)", 60, 10)
+    assert any(f"1{NNBSP}669" in line for line in lines)

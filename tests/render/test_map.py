@@ -305,3 +305,41 @@ def test_pdf_is_one_a3_landscape_page_per_map(demo, tmp_path, lang):
     many = render_map(demo, demo.journey(), tmp_path / "all.pdf", lang=lang, persona="all")
     info = subprocess.run(["pdfinfo", str(many)], capture_output=True, text=True, check=True)
     assert "Pages:           3" in info.stdout
+
+
+def test_a_long_journey_is_cut_into_bands_at_phase_boundaries(tmp_path):
+    from parcours.render._map import MAX_COLUMNS, _bands
+
+    data = map_data(None, CASES / "long-journey.yaml", lang="en")[0]
+    bands = _bands(data)
+    assert [len(b) for b in bands] == [
+        4,
+        4,
+        4,
+    ]  # 2 + 2 stages, then 8 stages of one phase in halves
+    assert all(len(b) <= MAX_COLUMNS for b in bands)
+    assert sorted(i for band in bands for i in band) == list(range(12))
+    path = render_map(None, CASES / "long-journey.yaml", tmp_path / "long.svg", lang="fr")
+    root = ET.parse(path).getroot()
+    assert float(root.get("width")) < 1200  # four columns wide, not twelve
+    words = _words(path.read_text("utf-8"))
+    assert "« Je reçois ma facture annuelle détaillée avec un très long libellé »" in words
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_text_of_the_map_reads_on_every_background(demo, tmp_path, lang):
+    from parcours.render import _map
+    from parcours.render.charts import INK, contrast_ratio
+
+    path = render_map(demo, demo.journey(), tmp_path / "map.svg", lang=lang, compare=TOBE)
+    backgrounds = ["#ffffff", _map.MOT_TINT, _map.HIGHLIGHT, "#f3f3f3", *_map.PHASE_TINTS]
+    colours = set()
+    for node in ET.parse(path).getroot().iter(f"{SVG}text"):
+        fill = node.get("fill", INK)
+        content = "".join(node.itertext()).strip()
+        # WCAG: 4.5:1 for text, 3:1 for a symbol that is a graphic (▲ ▼)
+        needed = 3.0 if content in ("▲", "▼", "▲▼") else 4.5
+        worst = min(contrast_ratio(fill, bg) for bg in backgrounds)
+        assert worst >= needed, (content, fill, worst)
+        colours.add(fill)
+    assert len(colours) >= 3

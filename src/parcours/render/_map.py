@@ -34,9 +34,9 @@ COL_W = 210.0
 PAD = 7.0
 BODY = 10.5
 SMALL = 9.5
-ACCENT = "#b34700"  # vermillion darkened: 5.6:1 on white, for text
+ACCENT = "#9e3d00"  # vermillion darkened: >= 4.5:1 on every tint of the map, for text
 IRRITANT = "#D55E00"
-ENCHANT = "#009E73"
+ENCHANT = "#007a5a"  # Okabe-Ito bluish green, darkened to read on the tints
 PHASE_TINTS = ("#e3eef8", "#fbeedb", "#dff2ea", "#f4e4ee", "#e9f4fb", "#f2f2f2")
 MOT_TINT = "#fff6e5"
 HIGHLIGHT = "#f7f0a6"  # Okabe-Ito yellow, lightened: marks what the target changes
@@ -303,8 +303,11 @@ def _bands(data: MapData) -> list[list[int]]:
             runs.append([i])
     bands: list[list[int]] = []
     for run in runs:
-        for start in range(0, len(run), MAX_COLUMNS):
-            chunk = run[start : start + MAX_COLUMNS]
+        # a phase longer than a band is cut into equal parts (8 stages: 4 + 4, not 7 + 1)
+        parts = -(-len(run) // MAX_COLUMNS)
+        size = -(-len(run) // parts)
+        for start in range(0, len(run), size):
+            chunk = run[start : start + size]
             if bands and len(bands[-1]) + len(chunk) <= MAX_COLUMNS:
                 bands[-1].extend(chunk)
             else:
@@ -645,7 +648,7 @@ def _header(data: MapData, width: float) -> tuple[str, float]:
         lines = wrap(text, width - 2 * MARGIN - 20, 13, 2, bold=True)
         h = len(lines) * 13 * 1.25 + 10
         parts.append(
-            f'<rect x="{MARGIN:.1f}" y="{y:.1f}" width="{min(width - 2 * MARGIN, text_width(text, 13) + 30):.1f}" height="{h:.1f}" fill="{fill}"/>'
+            f'<rect x="{MARGIN:.1f}" y="{y:.1f}" width="{min(width - 2 * MARGIN, text_width(text, 13, bold=True) + 30):.1f}" height="{h:.1f}" fill="{fill}"/>'
         )
         parts.append(
             f'<rect x="{MARGIN:.1f}" y="{y:.1f}" width="4" height="{h:.1f}" fill="{ACCENT}"/>'

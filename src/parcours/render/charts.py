@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
@@ -145,7 +146,10 @@ def wrap(
         width /= 1.12
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    # Split on ordinary spaces only: the narrow no-break space inside 1 234,5 must hold.
+    for word in re.split(r"[ \t\r\n]+", text.strip()):
+        if not word:
+            continue
         candidate = f"{current} {word}".strip()
         if current and text_width(candidate, size) > width:
             lines.append(current)
