@@ -13,6 +13,14 @@ from parcours.lifecycle._btyd import (
     evaluate_holdout,
 )
 from parcours.lifecycle._errors import LifecycleError, ZeroRepeatAliveWarning
+from parcours.lifecycle._reactivation import (
+    RiskRanking,
+    churn_risk,
+    customer_context,
+    export_targets,
+    reactivation_rate,
+    reactivation_targets,
+)
 from parcours.lifecycle._rfm import SEGMENT_TABLE, SEGMENTS, rfm, rfm_segments, segment_of
 from parcours.lifecycle._states import (
     CUSTOMER_STATES,
@@ -37,12 +45,18 @@ __all__ = [
     "LifecycleError",
     "ModifiedBetaGeo",
     "ParetoNBD",
+    "RiskRanking",
     "Thresholds",
     "ZeroRepeatAliveWarning",
     "churn_rates",
+    "churn_risk",
+    "customer_context",
     "evaluate_holdout",
+    "export_targets",
     "lifecycle_events",
     "lifecycle_states",
+    "reactivation_rate",
+    "reactivation_targets",
     "rfm",
     "rfm_segments",
     "segment_of",

@@ -137,6 +137,21 @@ def _indexed(values: F) -> tuple[F, npt.NDArray[np.intp]]:
     return uniq, inverse
 
 
+def _minimize(objective: Any, k: int, tol: float) -> Any:
+    """BFGS on log parameters from 0 (parameters 1); Nelder-Mead takes over where BFGS stops
+    short (a flat or badly scaled surface)."""
+    res = optimize.minimize(objective, np.zeros(k), method="BFGS", options={"gtol": 1e-9})
+    if res.success:
+        return res
+    polished = optimize.minimize(
+        objective,
+        res.x,
+        method="Nelder-Mead",
+        options={"xatol": tol, "fatol": tol, "maxiter": 500 * k},
+    )
+    return polished if polished.fun <= res.fun else res
+
+
 @dataclass
 class _Data:
     x: F
@@ -192,20 +207,12 @@ class _TransactionModel(BaseEstimator):  # type: ignore[misc]  # sklearn is unty
             value = -float(np.dot(ll, d.w)) / total + self.penalizer_coef * float(np.sum(p**2))
             return value if np.isfinite(value) else 1e100
 
-        start = np.zeros(k)
-        res = optimize.minimize(objective, start, method="BFGS", options={"gtol": 1e-9})
-        res2 = optimize.minimize(
-            objective,
-            res.x,
-            method="Nelder-Mead",
-            options={"xatol": self.tol, "fatol": self.tol, "maxiter": 4000 * k},
-        )
-        best = res2 if res2.fun <= res.fun else res
+        best = _minimize(objective, k, self.tol)
         self.params_ = {n: float(v) for n, v in zip(self._param_names, np.exp(best.x), strict=True)}
         self.log_likelihood_ = float(np.dot(self._loglik(np.exp(best.x), d), d.w))
         self.n_customers_ = total
         self.n_groups_ = len(x)
-        self.converged_ = bool(res.success or res2.success)
+        self.converged_ = bool(best.success)
         return self
 
     def _p(self) -> F:
@@ -516,14 +523,7 @@ class GammaGamma(BaseEstimator):  # type: ignore[misc]  # sklearn is untyped
             )
             return value if np.isfinite(value) else 1e100
 
-        res = optimize.minimize(objective, np.zeros(3), method="BFGS", options={"gtol": 1e-9})
-        res2 = optimize.minimize(
-            objective,
-            res.x,
-            method="Nelder-Mead",
-            options={"xatol": self.tol, "fatol": self.tol, "maxiter": 12000},
-        )
-        best = res2 if res2.fun <= res.fun else res
+        best = _minimize(objective, 3, self.tol)
         self.params_ = {n: float(v) for n, v in zip(self._param_names, np.exp(best.x), strict=True)}
         self.log_likelihood_ = float(np.dot(self._loglik(np.exp(best.x), x, m), w))
         self.n_customers_ = total
