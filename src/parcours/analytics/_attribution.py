@@ -91,8 +91,15 @@ def conversion_paths(
     before = ibis.window(group_by=u.customer_id, order_by=[u.ts, u._kind, u._tb], rows=(None, -1))
     u = u.mutate(_path=u._kind.sum().over(before).fill_null(0))
     touched = u.filter(u._kind == 0)
+    # Ordered concatenation that Spark can run too: sort collected (position, touchpoint) pairs.
+    touched = touched.mutate(
+        _pos=ibis.row_number().over(
+            group_by=[touched.customer_id, touched._path], order_by=[touched.ts, touched._tb]
+        )
+    )
+    pairs = ibis.struct({"pos": touched._pos, "tp": touched.touchpoint})
     per_path = touched.group_by(["customer_id", "_path"]).aggregate(
-        path=touched.touchpoint.collect(order_by=[touched.ts, touched._tb]).join(separator)
+        path=pairs.collect().sort().map(lambda p: p.tp).join(separator)
     )
     marked = u.filter(u._kind == 1)
     ends = marked.group_by(["customer_id", "_path"]).aggregate(

@@ -96,8 +96,12 @@ def variants(
     t = events_table(events, cols, ("customer", "ts", "touchpoint"))
     t = t.filter(t.touchpoint.notnull())
     t, keys = _ordered(t)
+    # Engine-neutral ordered concatenation: Spark has no ordered aggregates, so collect
+    # (position, touchpoint) pairs, sort them and keep the touchpoints.
+    t = t.mutate(_pos=ibis.row_number().over(group_by=t.customer_id, order_by=keys))
+    pairs = ibis.struct({"pos": t._pos, "tp": t.touchpoint})
     per_case = t.group_by("customer_id").aggregate(
-        variant=t.touchpoint.collect(order_by=keys).join(separator),
+        variant=pairs.collect().sort().map(lambda p: p.tp).join(separator),
         length=t.count(),
         duration=seconds(t.ts.max()) - seconds(t.ts.min()),
     )
