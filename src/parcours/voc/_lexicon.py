@@ -50,7 +50,8 @@ NEGATION_FACTOR = -0.8
 THRESHOLD = 0.75
 
 _EMOJI = "❤👍😀😊🙂👏😍😡👎😤😠🙁😞€"
-_TOKEN = re.compile(rf"[a-z0-9]+|[{_EMOJI}]")
+_TOKEN = re.compile(rf"[a-z0-9]+|[{_EMOJI}]|[.,;:!?]")
+_PUNCT = frozenset(".,;:!?")
 
 
 def normalize(text: str) -> list[str]:
@@ -58,7 +59,14 @@ def normalize(text: str) -> list[str]:
     text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _TOKEN.findall(plain)
+    return [w for w in _TOKEN.findall(plain) if w not in _PUNCT]
+
+
+def _clauses(text: str) -> list[str]:
+    """Words with clause marks kept: a negation stops at a comma or a full stop."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return _TOKEN.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 @dataclass(frozen=True)
@@ -94,8 +102,9 @@ class _Trie:
             child = node.get(token)
             if isinstance(child, dict):
                 frontier.append((child, position + 1))
-            for key, sub in node.items():
-                if key.endswith("*") and token.startswith(key[:-1]) and isinstance(sub, dict):
+            for cut in range(1, len(token) + 1):  # prefix patterns: "rembours*"
+                sub = node.get(token[:cut] + "*")
+                if isinstance(sub, dict):
                     frontier.append((sub, position + 1))
         return best
 
@@ -165,13 +174,17 @@ class Lexicon:
         return cls(lang, rows, source=source)
 
     def score(self, text: str, threshold: float = THRESHOLD) -> LexiconResult:
-        tokens = normalize(text)
+        tokens = _clauses(text)
         contributions: list[float] = []
         contrast_at: int | None = None
         negation_left = 0
         boost = 1.0
         i = 0
         while i < len(tokens):
+            if tokens[i] in _PUNCT:  # end of clause: negation and pending intensity stop here
+                negation_left, boost = 0, 1.0
+                i += 1
+                continue
             length, entries = self.polarity.longest(tokens, i)
             if not length:
                 i += 1
@@ -212,7 +225,7 @@ class Lexicon:
         label = (
             "irritant" if total < -threshold else "enchantment" if total > threshold else "neutral"
         )
-        hits = self._themes(tokens)
+        hits = self._themes([w for w in tokens if w not in _PUNCT])
         order = sorted(hits, key=lambda th: (-hits[th], THEMES.index(th)))
         return LexiconResult(
             label, round(total, 6), order[0] if order else None, tuple(order), positive, negative

@@ -1,8 +1,9 @@
 """A verbatim classifier users train on their own labelled verbatims (scikit-learn, offline).
 
-TF-IDF of words (1-2 grams) and of characters (2-5 grams within word bounds, robust to typos and
-inflections) plus the lexicon's scores (polarity, positive and negative mass, so that negation
-handling carries over), into a class-balanced logistic regression. Optionally a second logistic
+TF-IDF of words (1-2 grams), of words marked by a preceding negation, and of characters (2-5
+grams within word bounds, robust to typos and inflections), plus the lexicon's scores (polarity,
+positive and negative mass), into a class-balanced linear SVM (default, C = 0.3) or logistic
+regression (C = 4). Optionally a second logistic
 regression learns themes from the same text features. Follows the scikit-learn estimator contract
 (parameters in ``__init__``, learned attributes end in ``_``, ``fit`` returns ``self``); saved and
 loaded with joblib.
@@ -18,7 +19,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 
 from parcours.voc._errors import VocError
-from parcours.voc._lexicon import classify
+from parcours.voc._lexicon import _PUNCT, _clauses, classify
 
 __all__ = ["LexiconFeatures", "VerbatimClassifier"]
 
@@ -51,20 +52,63 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]  #
         return np.asarray(rows, dtype="float64").reshape(len(rows), 5) / 3.0
 
 
+def negation_words(text: str) -> list[str]:
+    """Words of ``text`` with those after a negation marked ``NEG_`` until the end of the clause.
+
+    The classic negation-scope feature (Das & Chen 2001; Pang, Lee & Vaithyanathan 2002): "pas
+    satisfait" and "satisfait" become different features, so the model can learn both.
+    """
+    words: list[str] = []
+    negated = False
+    for word in _clauses(text):
+        if word in _PUNCT:
+            negated = False
+        elif word in _NEGATORS:
+            negated = True
+            words.append(word)
+        else:
+            words.append("NEG_" + word if negated else word)
+    return words
+
+
+_NEGATORS = frozenset(
+    [
+        "pas",
+        "ne",
+        "n",
+        "jamais",
+        "aucun",
+        "aucune",
+        "sans",
+        "rien",
+        "personne",
+        "ni",
+        "plus",
+        "moins",
+        "zero",
+        "not",
+        "no",
+        "never",
+        "nobody",
+        "nothing",
+        "t",
+        "without",
+        "none",
+        "cannot",
+        "nor",
+    ]
+)
+
+
 def _features(lexicon: bool, lang: str | None) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
     parts: list[tuple[str, Any]] = [
+        ("negation", TfidfVectorizer(analyzer=negation_words, sublinear_tf=True)),
         (
             "words",
-            TfidfVectorizer(
-                analyzer="word",
-                ngram_range=(1, 2),
-                min_df=1,
-                sublinear_tf=True,
-                strip_accents="unicode",
-            ),
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode"),
         ),
         (
             "chars",
@@ -91,29 +135,39 @@ class VerbatimClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc] 
 
     def __init__(
         self,
-        C: float = 4.0,  # noqa: N803  # scikit-learn's name for the inverse regularisation
+        estimator: str = "svm",
+        C: float | None = None,  # noqa: N803  # scikit-learn's name for the inverse regularisation
         lexicon: bool = True,
         lang: str | None = None,
-        max_iter: int = 2000,
+        random_state: int = 0,
     ) -> None:
+        self.estimator = estimator
         self.C = C
         self.lexicon = lexicon
         self.lang = lang
-        self.max_iter = max_iter
+        self.random_state = random_state
 
     def _pipeline(self) -> Any:
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import Pipeline
+        from sklearn.svm import LinearSVC
 
-        return Pipeline(
-            [
-                ("features", _features(self.lexicon, self.lang)),
-                (
-                    "model",
-                    LogisticRegression(C=self.C, class_weight="balanced", max_iter=self.max_iter),
-                ),
-            ]
-        )
+        if self.estimator == "svm":
+            model: Any = LinearSVC(
+                C=0.3 if self.C is None else self.C,
+                class_weight="balanced",
+                random_state=self.random_state,
+            )
+        elif self.estimator == "logistic":
+            model = LogisticRegression(
+                C=4.0 if self.C is None else self.C,
+                class_weight="balanced",
+                max_iter=3000,
+                random_state=self.random_state,
+            )
+        else:
+            raise VocError(f"estimator: expected svm or logistic, found {self.estimator!r}")
+        return Pipeline([("features", _features(self.lexicon, self.lang)), ("model", model)])
 
     def fit(self, X: Sequence[str], y: Sequence[str], themes: Sequence[str] | None = None) -> Any:  # noqa: N803
         texts = [str(x) for x in X]
@@ -144,9 +198,10 @@ class VerbatimClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc] 
         self._check()
         return np.asarray(self.pipeline_.predict([str(x) for x in X]))
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray[Any, Any]:  # noqa: N803
+    def decision_function(self, X: Sequence[str]) -> np.ndarray[Any, Any]:  # noqa: N803
+        """One score per class (columns in ``classes_`` order): larger means more likely."""
         self._check()
-        return np.asarray(self.pipeline_.predict_proba([str(x) for x in X]))
+        return np.asarray(self.pipeline_.decision_function([str(x) for x in X]))
 
     def predict_themes(self, X: Sequence[str]) -> list[str | None] | None:  # noqa: N803
         """Theme per text (None for "other"), or None when the model learnt no themes."""

@@ -1,0 +1,134 @@
+"""Measure a verbatim classifier on labelled verbatims: precision, recall, F1 per class.
+
+The model is measured by stratified k-fold cross-validation: each fold is predicted by a model
+trained on the other folds only (plus, with ``pooled=True``, every verbatim of the other
+languages, as a user trains one model on all their verbatims). The lexicon needs no training and is
+measured on every verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from parcours.voc._errors import VocError
+from parcours.voc._lexicon import CLASSES, classify
+
+__all__ = ["classification_table", "cross_validate", "format_table", "read_labelled"]
+
+
+def read_labelled(path: Any) -> pd.DataFrame:
+    """A labelled verbatim file (CSV or xlsx) with columns text, label and optionally lang, theme."""
+    from pathlib import Path
+
+    source = Path(path)
+    if source.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = pd.read_excel(source)
+    else:
+        frame = pd.read_csv(source, sep=None, engine="python", encoding="utf-8-sig")
+    missing = {"text", "label"} - set(frame.columns)
+    if missing:
+        raise VocError(
+            f"{source}: expected columns text and label (and optionally lang, theme), "
+            f"missing {sorted(missing)}; found {', '.join(map(str, frame.columns))}"
+        )
+    bad = sorted(set(frame["label"].dropna()) - set(CLASSES))
+    if bad:
+        raise VocError(f"{source}: column label: expected {', '.join(CLASSES)}, found {bad}")
+    return frame.dropna(subset=["text", "label"]).reset_index(drop=True)
+
+
+def classification_table(
+    truth: Sequence[Any], predicted: Sequence[Any], labels: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """precision, recall, f1, support per class, then the macro average and the accuracy."""
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
+    classes = list(labels) if labels is not None else sorted(set(truth) | set(predicted))
+    p, r, f, s = precision_recall_fscore_support(
+        list(truth), list(predicted), labels=classes, zero_division=0
+    )
+    rows = [
+        {"class": c, "precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i])}
+        for i, c in enumerate(classes)
+    ]
+    rows.append(
+        {
+            "class": "macro avg",
+            "precision": float(np.mean(p)),
+            "recall": float(np.mean(r)),
+            "f1": float(np.mean(f)),
+            "support": int(np.sum(s)),
+        }
+    )
+    rows.append(
+        {
+            "class": "accuracy",
+            "precision": np.nan,
+            "recall": np.nan,
+            "f1": float(accuracy_score(list(truth), list(predicted))),
+            "support": int(np.sum(s)),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def format_table(table: pd.DataFrame, title: str) -> str:
+    lines = [title, f"{'class':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}"]
+    for record in table.to_dict("records"):
+        cells = [
+            "" if pd.isna(record[k]) else f"{float(record[k]):.3f}"
+            for k in ("precision", "recall", "f1")
+        ]
+        lines.append(
+            f"{record['class']!s:<14}{cells[0]:>10}{cells[1]:>10}{cells[2]:>10}"
+            f"{int(record['support']):>9}"
+        )
+    return "\n".join(lines)
+
+
+def cross_validate(
+    frame: pd.DataFrame,
+    *,
+    lang: str | None = None,
+    folds: int = 5,
+    seed: int = 0,
+    pooled: bool = True,
+    target: str = "label",
+    make_model: Any = None,
+) -> pd.Series:
+    """Out-of-fold predictions of ``target`` for the rows of ``lang`` (every row when None).
+
+    ``make_model()`` returns an unfitted classifier (default :class:`VerbatimClassifier`).
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    from parcours.voc._model import VerbatimClassifier
+
+    factory = make_model or VerbatimClassifier
+    if lang is not None and "lang" not in frame.columns:
+        raise VocError("cross_validate: expected a lang column to select a language")
+    chosen = frame if lang is None else frame[frame["lang"] == lang]
+    others = frame.iloc[0:0] if lang is None or not pooled else frame[frame["lang"] != lang]
+    texts = chosen["text"].astype(str).to_numpy()
+    truth = chosen[target].fillna("other").astype(str).to_numpy()
+    predicted = np.empty(len(chosen), dtype=object)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train, test in splitter.split(texts, truth):
+        x = [*texts[train], *others["text"].astype(str)]
+        y = [*truth[train], *others[target].fillna("other").astype(str)]
+        predicted[test] = factory().fit(x, y).predict(list(texts[test]))
+    return pd.Series(predicted, index=chosen.index, name=f"predicted_{target}")
+
+
+def lexicon_predictions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The lexicon's label and theme ("other" when none) for each row."""
+    langs = frame["lang"] if "lang" in frame.columns else [None] * len(frame)
+    found = [classify(str(t), lang) for t, lang in zip(frame["text"], langs, strict=True)]
+    return pd.DataFrame(
+        {"label": [f.label for f in found], "theme": [f.theme or "other" for f in found]},
+        index=frame.index,
+    )
