@@ -12,10 +12,18 @@ from __future__ import annotations
 
 from parcours.voc._classify import classify_verbatims
 from parcours.voc._emotion import emotion_curve, peak_end, score_emotion
+from parcours.voc._employee import employee_experience
 from parcours.voc._errors import VocError
 from parcours.voc._irritants import rank_verbatims
 from parcours.voc._journey import JourneyVoc, journey_responses, journey_verbatims, journey_voc
+from parcours.voc._kano import kano, kano_category
 from parcours.voc._lexicon import CLASSES, THEMES, LexiconResult, classify, detect_lang
+from parcours.voc._scoring import (
+    ExperienceReference,
+    read_observations,
+    read_reference,
+    score_experience,
+)
 from parcours.voc._stats import (
     DEFAULT_MIN_N,
     MetricResult,
@@ -32,9 +40,11 @@ __all__ = [
     "CLASSES",
     "DEFAULT_MIN_N",
     "THEMES",
+    "ExperienceReference",
     "JourneyVoc",
     "LexiconResult",
     "MetricResult",
+    "VerbatimClassifier",
     "VocError",
     "agresti_coull",
     "ces",
@@ -43,14 +53,29 @@ __all__ = [
     "csat",
     "detect_lang",
     "emotion_curve",
+    "employee_experience",
     "journey_responses",
     "journey_verbatims",
     "journey_voc",
+    "kano",
+    "kano_category",
     "mean_interval",
     "nps",
     "peak_end",
     "rank_verbatims",
+    "read_observations",
+    "read_reference",
     "satisfaction",
     "score_emotion",
+    "score_experience",
     "wilson",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The model pulls in scikit-learn: load it on first use so `import parcours.voc` stays light.
+    if name == "VerbatimClassifier":
+        from parcours.voc._model import VerbatimClassifier
+
+        return VerbatimClassifier
+    raise AttributeError(f"module 'parcours.voc' has no attribute {name!r}")
