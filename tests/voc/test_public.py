@@ -21,7 +21,7 @@ RESPONSES = {
     "channel": ["web", "web", "phone", "web", "mail", "mail"],
     "metric": ["nps", "nps", "nps", "csat", "nps", "ces"],
     "score": [10.0, 6.0, 9.0, 5.0, 0.0, 4.0],
-    "ts": pd.to_datetime(["2026-01-0%d" % d for d in range(1, 7)], utc=True),
+    "ts": pd.to_datetime([f"2026-01-0{d}" for d in range(1, 7)], utc=True),
 }
 
 
