@@ -46,7 +46,7 @@ from parcours.orchestrate.channels._base import Channel, Message, Result
 __all__ = ["Event", "IngestResult", "OrchestrateError", "Orchestrator"]
 
 ACTIVE = ("active", "parked")
-CHUNK = 500
+CHUNK = 900  # below SQLite's and PostgreSQL's bound-parameter limits
 
 
 class OrchestrateError(ParcoursError):
@@ -172,6 +172,18 @@ class _Prepared:
     reason: str | None = None
 
 
+@dataclass
+class _Batch:
+    """Rows a batch of enrolments reads, fetched once per transaction."""
+
+    enrolments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ledger: dict[str, dict[str, Any]] = field(default_factory=dict)
+    consent: dict[tuple[str, str, str], tuple[float | None, float | None]] = field(
+        default_factory=dict
+    )
+
+
 class Orchestrator:
     """Scenarios running on an operational store, with channels to send through.
 
@@ -254,6 +266,8 @@ class Orchestrator:
         ).hexdigest()
 
     def _suppressed(self, conn: Connection, customers: Iterable[str]) -> set[str]:
+        if not conn.execute(sa.select(db.suppression.c.hash).limit(1)).first():
+            return set()  # nobody erased yet: skip hashing every id of the batch
         hashes = {self.suppression_hash("customer_id", c): c for c in set(customers)}
         found: set[str] = set()
         keys = list(hashes)
@@ -532,8 +546,9 @@ class Orchestrator:
             result.duplicates += len(batch) - len(unique)
             if not fresh:
                 return
-            conn.execute(
-                self.store.insert_ignore(db.events),
+            self.store.bulk_insert(
+                conn,
+                db.events,
                 [
                     {
                         "event_id": e.event_id,
@@ -545,6 +560,7 @@ class Orchestrator:
                     }
                     for e in fresh
                 ],
+                ignore=True,
             )
             relevant = sorted((e for e in fresh if e.type in self.watched), key=lambda e: e.ts)
             if relevant:
@@ -555,7 +571,7 @@ class Orchestrator:
     ) -> dict[tuple[str, str], list[dict[str, Any]]]:
         found: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         e = db.enrolments.c
-        cols = [e.id, e.scenario_id, e.customer_id, e.status, e.entered_at, e.converted_at, e.data]
+        cols = [e.id, e.scenario_id, e.customer_id, e.status, e.entered_at, e.converted_at]
         for chunk in _chunks(list(customers)):
             for row in conn.execute(sa.select(*cols).where(e.customer_id.in_(chunk))).mappings():
                 found[(row["scenario_id"], row["customer_id"])].append(dict(row))
@@ -617,14 +633,24 @@ class Orchestrator:
                     result.absorbed += 1
                     continue
                 history.append(
-                    {"id": None, "status": "active", "entered_at": ev.ts, "converted_at": None}
+                    {
+                        "id": _hash(scenario.id, ev.event_id),
+                        "status": "active",
+                        "entered_at": ev.ts,
+                        "converted_at": None,
+                    }
                 )
                 entries.append((scenario, ev.customer_id, ev.event_id, ev.ts, ev.data, person))
+        if entries:
+            self._enrol_many(conn, entries, now, result)
+        exits.sort(key=lambda x: x["eid"])  # same lock order as the workers'
+        conversions.sort(key=lambda x: x["eid"])
         if exits:
             conn.execute(
                 db.enrolments.update()
                 .where(
-                    (db.enrolments.c.id == sa.bindparam("eid")) & db.enrolments.c.status.in_(ACTIVE)
+                    (db.enrolments.c.id == sa.bindparam("eid"))
+                    & ((db.enrolments.c.status == "active") | (db.enrolments.c.status == "parked"))
                 )
                 .values(
                     status="exited",
@@ -643,8 +669,6 @@ class Orchestrator:
                 conversions,
             )
             result.converted += len(conversions)
-        if entries:
-            self._enrol_many(conn, entries, now, result)
 
     def _may_enter(self, scenario: Scenario, history: list[dict[str, Any]], ts: float) -> bool:
         if not history:
@@ -697,7 +721,7 @@ class Orchestrator:
             }
             for scenario, customer_id, trigger, ts, data, _attrs in entries
         ]
-        conn.execute(self.store.insert_ignore(db.enrolments), rows)
+        self.store.bulk_insert(conn, db.enrolments, rows, ignore=True)
         result.enrolled += len(rows)
 
     # -- time-based triggers ---------------------------------------------------------------------
@@ -826,20 +850,58 @@ class Orchestrator:
                     .where(e.id.in_(ids))
                     .values(claimed_by=token, lease_until=now + self.lease)
                 )
-        return [(i, token) for i in ids]
+        return [(i, token) for i in sorted(ids)]  # one lock order for every transaction
 
     def run_due(self, worker: str = "worker", limit: int = 100) -> int:
-        """One pass: claim due enrolments and advance each as far as it can go now."""
+        """One pass: claim due enrolments and advance each as far as it can go now.
+
+        Batched in three phases: one transaction prepares every claimed enrolment (ledger rows
+        ``sending`` committed), then the provider calls, then one transaction records every
+        outcome. A crash between the phases leaves ``sending`` rows: reconciled, not resent.
+        """
         claimed = self.claim(worker, limit)
+        if not claimed:
+            return 0
         deadline = self.clock() + self.lease * 0.8
-        done = 0
-        for enrolment_id, token in claimed:
-            if self.clock() > deadline:
-                self._release(token)  # our lease is nearly over: let it be reclaimed cleanly
+        pending = claimed
+        for _ in range(1000):  # scenarios are finite; this only guards against a jump loop
+            if not pending:
                 break
-            self.advance(enrolment_id, token)
-            done += 1
-        return done
+            if self.clock() > deadline:
+                self._release(pending[0][1])  # our lease is nearly over: let others reclaim
+                break
+            with self.store.begin() as conn:
+                now = self.clock()
+                cache = self._batch(conn, [eid for eid, _ in pending])
+                prepared = []
+                for eid, token in pending:
+                    step = self._step_in(conn, eid, token, now, cache)
+                    if step is not None:
+                        prepared.append((eid, token, step))
+            outcomes = [(eid, token, p.message, self._deliver(p)) for eid, token, p in prepared]
+            with self.store.begin() as conn:
+                for eid, token, message, result in outcomes:
+                    assert message is not None
+                    if result is None:
+                        self._park_in(conn, eid, message.key)
+                    else:
+                        self._record_in(conn, eid, token, message, result)
+            pending = [(eid, token) for eid, token, _m, result in outcomes if result is not None]
+        return len(claimed)
+
+    def _deliver(self, prepared: _Prepared) -> Result | None:
+        """Hand a prepared message to its channel, reconciling first when the ledger says the
+        outcome of an earlier attempt is not known; ``None``: nobody can tell, park it."""
+        assert prepared.message is not None
+        assert prepared.channel is not None
+        if prepared.action == "send":
+            return self._call(prepared.channel, prepared.message)
+        verdict = prepared.channel.reconcile(prepared.message)
+        if verdict == "delivered":
+            return Result("sent", error="reconciled")
+        if verdict == "absent":
+            return self._call(prepared.channel, prepared.message)
+        return None
 
     def _release(self, token: str) -> None:
         with self.store.begin() as conn:
@@ -850,29 +912,17 @@ class Orchestrator:
             )
 
     def advance(self, enrolment_id: str, token: str) -> None:
+        """One enrolment step by step, one transaction per phase (the unbatched path)."""
         for _ in range(1000):  # a scenario is finite; this only guards against a jump loop
             prepared = self._step(enrolment_id, token)
             if prepared is None:
                 return
-            if prepared.action == "send":
-                assert prepared.message is not None
-                assert prepared.channel is not None
-                result = self._call(prepared.channel, prepared.message)
-                self._record(enrolment_id, token, prepared.message, result)
-            elif prepared.action == "reconcile":
-                assert prepared.message is not None
-                assert prepared.channel is not None
-                verdict = prepared.channel.reconcile(prepared.message)
-                if verdict == "delivered":
-                    self._record(
-                        enrolment_id, token, prepared.message, Result("sent", error="reconciled")
-                    )
-                elif verdict == "absent":
-                    result = self._call(prepared.channel, prepared.message)
-                    self._record(enrolment_id, token, prepared.message, result)
-                else:
-                    self._park(enrolment_id, prepared.message.key)
-                    return
+            assert prepared.message is not None
+            result = self._deliver(prepared)
+            if result is None:
+                self._park(enrolment_id, prepared.message.key)
+                return
+            self._record(enrolment_id, token, prepared.message, result)
         raise OrchestrateError(f"enrolment {enrolment_id}: expected a finite path, found a loop")
 
     @staticmethod
@@ -883,147 +933,208 @@ class Orchestrator:
             return Result("unknown", error=f"{type(exc).__name__}: {exc}")
 
     def _step(self, enrolment_id: str, token: str) -> _Prepared | None:
+        """One enrolment, in its own transaction (see ``_step_in``)."""
+        with self.store.begin() as conn:
+            return self._step_in(conn, enrolment_id, token, self.clock())
+
+    def _step_in(
+        self,
+        conn: Connection,
+        enrolment_id: str,
+        token: str,
+        now: float,
+        cache: _Batch | None = None,
+    ) -> _Prepared | None:
         """Advance through local steps in one transaction; stop at a wait, the end, or a message
         whose ledger row was just written (then the caller hands it to the provider)."""
-        now = self.clock()
         e = db.enrolments.c
-        with self.store.begin() as conn:
-            found = (
-                conn.execute(self.store.lock(sa.select(db.enrolments).where(e.id == enrolment_id)))
-                .mappings()
-                .first()
+        if cache is not None:
+            return self._walk(
+                conn, cache.enrolments.get(enrolment_id), cache.contacts, token, now, cache
             )
-            if found is None or found["claimed_by"] != token or found["status"] != "active":
+        # the contact row is locked before the enrolment row, in the same order as unsubscribe
+        # and erase do, so PostgreSQL never sees two transactions waiting on each other
+        customer = conn.execute(
+            sa.select(e.customer_id).where(e.id == enrolment_id)
+        ).scalar_one_or_none()
+        if customer is None:
+            return None
+        person = (
+            conn.execute(
+                self.store.lock(sa.select(db.contacts).where(db.contacts.c.customer_id == customer))
+            )
+            .mappings()
+            .first()
+        )
+        found = (
+            conn.execute(self.store.lock(sa.select(db.enrolments).where(e.id == enrolment_id)))
+            .mappings()
+            .first()
+        )
+        contacts = {customer: dict(person)} if person is not None else {}
+        return self._walk(conn, dict(found) if found else None, contacts, token, now, None)
+
+    def _batch(self, conn: Connection, enrolment_ids: list[str]) -> _Batch:
+        """Everything a batch of enrolments needs, read in a few statements (rows locked on
+        PostgreSQL: contacts first in customer order, then enrolments in id order)."""
+        e = db.enrolments.c
+        cache = _Batch()
+        customers = sorted(
+            {c for (c,) in conn.execute(sa.select(e.customer_id).where(e.id.in_(enrolment_ids)))}
+        )
+        query = (
+            sa.select(db.contacts)
+            .where(db.contacts.c.customer_id.in_(customers))
+            .order_by(db.contacts.c.customer_id)
+        )
+        for row in conn.execute(self.store.lock(query)).mappings():
+            cache.contacts[row["customer_id"]] = dict(row)
+        query = sa.select(db.enrolments).where(e.id.in_(enrolment_ids)).order_by(e.id)
+        for row in conn.execute(self.store.lock(query)).mappings():
+            cache.enrolments[row["id"]] = dict(row)
+        lg = db.ledger.c
+        for row in conn.execute(
+            sa.select(db.ledger).where(lg.enrolment_id.in_(enrolment_ids))
+        ).mappings():
+            cache.ledger[row["key"]] = dict(row)
+        c = db.consent.c
+        for row in conn.execute(
+            sa.select(db.consent).where(c.customer_id.in_(customers))
+        ).mappings():
+            cache.consent[(row["customer_id"], row["channel"], row["purpose"])] = (
+                row["granted_at"],
+                row["revoked_at"],
+            )
+        return cache
+
+    def _walk(
+        self,
+        conn: Connection,
+        found: dict[str, Any] | None,
+        contacts: dict[str, dict[str, Any]],
+        token: str,
+        now: float,
+        cache: _Batch | None,
+    ) -> _Prepared | None:
+        if found is None or found["claimed_by"] != token or found["status"] != "active":
+            return None
+        enr: dict[str, Any] = found
+        enrolment_id = enr["id"]
+        e = db.enrolments.c
+        scenario = self.scenarios.get(enr["scenario_id"])
+        if scenario is None:
+            self._finish(conn, enrolment_id, "exited", "scenario_removed", now)
+            return None
+        contact: dict[str, Any] = contacts.get(enr["customer_id"]) or {
+            "customer_id": enr["customer_id"],
+            "attrs": {},
+        }
+        index = enr["step_index"]
+        variant = enr["variant"]
+        while True:
+            if index >= len(scenario.steps):
+                self._finish(conn, enrolment_id, "completed", None, now)
                 return None
-            enr: dict[str, Any] = dict(found)
-            scenario = self.scenarios.get(enr["scenario_id"])
-            if scenario is None:
-                self._finish(conn, enrolment_id, "exited", "scenario_removed", now)
-                return None
-            person = (
-                conn.execute(
-                    self.store.lock(
-                        sa.select(db.contacts).where(
-                            db.contacts.c.customer_id == enr["customer_id"]
-                        )
-                    )
-                )
-                .mappings()
-                .first()
-            )
-            contact: dict[str, Any] = (
-                dict(person)
-                if person is not None
-                else {"customer_id": enr["customer_id"], "attrs": {}}
-            )
-            index = enr["step_index"]
-            variant = enr["variant"]
-            while True:
-                if index >= len(scenario.steps):
-                    self._finish(conn, enrolment_id, "completed", None, now)
+            step = scenario.steps[index]
+            kind = step.kind
+            if kind == "wait":
+                due = self._wait_until(step, contact, enr, now)
+                if due > now:
+                    self._move(conn, enrolment_id, index + 1, due, variant=variant)
                     return None
-                step = scenario.steps[index]
-                kind = step.kind
-                if kind == "wait":
-                    due = self._wait_until(step, contact, enr, now)
-                    if due > now:
-                        self._move(conn, enrolment_id, index + 1, due, variant=variant)
-                        return None
-                    index += 1
-                elif kind == "branch":
-                    assert step.branch is not None
-                    ok = all(
-                        check(c, contact.get("attrs") or {}, enr["data"])
-                        for c in step.branch.conditions
-                    )
-                    if ok and step.branch.did is not None:
-                        since = enr["entered_at"]
-                        if step.branch.did.within is not None:
-                            since = max(since, now - step.branch.did.within.seconds)
-                        ok = (
-                            conn.execute(
-                                sa.select(sa.func.count())
-                                .select_from(db.events)
-                                .where(
-                                    (db.events.c.customer_id == enr["customer_id"])
-                                    & db.events.c.type.in_(step.branch.did.events)
-                                    & (db.events.c.ts >= since)
-                                )
-                            ).scalar_one()
-                            > 0
-                        )
-                    target = step.branch.then if ok else step.branch.else_
-                    index = scenario.index_of(target) if target else index + 1
-                elif kind == "split":
-                    assert step.split is not None
-                    total = sum(v.weight for v in step.split.variants)
-                    point = _bucket("split", scenario.id, step.id, enr["customer_id"]) * total
-                    for v in step.split.variants:
-                        point -= v.weight
-                        if point < 0:
-                            break
-                    variant = v.name
-                    index = scenario.index_of(v.goto) if v.goto else index + 1
-                elif kind == "update":
-                    assert step.update is not None
-                    attrs = {
-                        **(contact.get("attrs") or {}),
-                        step.update.attribute: step.update.value,
-                    }
-                    contact["attrs"] = attrs
-                    conn.execute(
-                        db.contacts.update()
-                        .where(db.contacts.c.customer_id == enr["customer_id"])
-                        .values(attrs=attrs, updated_at=now)
-                    )
-                    index += 1
-                elif kind == "task":
-                    assert step.task is not None
-                    reason = step.task.reason
-                    text = (
-                        reason
-                        if isinstance(reason, str)
-                        else reason.get(
-                            contact.get("lang") or self.lang, next(iter(reason.values()))
-                        )
-                    )
-                    if enr["arm"] == "treated":
+                index += 1
+            elif kind == "branch":
+                assert step.branch is not None
+                ok = all(
+                    check(c, contact.get("attrs") or {}, enr["data"])
+                    for c in step.branch.conditions
+                )
+                if ok and step.branch.did is not None:
+                    since = enr["entered_at"]
+                    if step.branch.did.within is not None:
+                        since = max(since, now - step.branch.did.within.seconds)
+                    ok = (
                         conn.execute(
-                            self.store.insert_ignore(db.tasks),
-                            {
-                                "key": f"{enrolment_id}:{step.id}",
-                                "queue": step.task.queue,
-                                "customer_id": enr["customer_id"],
-                                "scenario_id": scenario.id,
-                                "reason": text,
-                                "priority": step.task.priority,
-                                "created_at": now,
-                                "due_at": now + step.task.due.seconds,
-                                "status": "open",
-                            },
-                        )
-                    else:
-                        self._would_have_sent(conn, enr, step, "task", now)
-                    index += 1
-                else:  # send or webhook: goes through the ledger
-                    prepared = self._prepare(conn, scenario, step, dict(enr), contact, now)
-                    if prepared.action == "next":
-                        index += 1
-                        continue
-                    if prepared.action == "drop":
-                        self._finish(conn, enrolment_id, "exited", prepared.reason, now)
-                        return None
-                    if prepared.action == "wait":
-                        assert prepared.due is not None
-                        self._move(conn, enrolment_id, index, prepared.due, variant=variant)
-                        return None
-                    # send / reconcile: keep the claim, remember where we are
-                    conn.execute(
-                        db.enrolments.update()
-                        .where(e.id == enrolment_id)
-                        .values(step_index=index, variant=variant)
+                            sa.select(sa.func.count())
+                            .select_from(db.events)
+                            .where(
+                                (db.events.c.customer_id == enr["customer_id"])
+                                & db.events.c.type.in_(step.branch.did.events)
+                                & (db.events.c.ts >= since)
+                            )
+                        ).scalar_one()
+                        > 0
                     )
-                    return prepared
+                target = step.branch.then if ok else step.branch.else_
+                index = scenario.index_of(target) if target else index + 1
+            elif kind == "split":
+                assert step.split is not None
+                total = sum(v.weight for v in step.split.variants)
+                point = _bucket("split", scenario.id, step.id, enr["customer_id"]) * total
+                for v in step.split.variants:
+                    point -= v.weight
+                    if point < 0:
+                        break
+                variant = v.name
+                index = scenario.index_of(v.goto) if v.goto else index + 1
+            elif kind == "update":
+                assert step.update is not None
+                attrs = {
+                    **(contact.get("attrs") or {}),
+                    step.update.attribute: step.update.value,
+                }
+                contact["attrs"] = attrs
+                conn.execute(
+                    db.contacts.update()
+                    .where(db.contacts.c.customer_id == enr["customer_id"])
+                    .values(attrs=attrs, updated_at=now)
+                )
+                index += 1
+            elif kind == "task":
+                assert step.task is not None
+                reason = step.task.reason
+                text = (
+                    reason
+                    if isinstance(reason, str)
+                    else reason.get(contact.get("lang") or self.lang, next(iter(reason.values())))
+                )
+                if enr["arm"] == "treated":
+                    conn.execute(
+                        self.store.insert_ignore(db.tasks),
+                        {
+                            "key": f"{enrolment_id}:{step.id}",
+                            "queue": step.task.queue,
+                            "customer_id": enr["customer_id"],
+                            "scenario_id": scenario.id,
+                            "reason": text,
+                            "priority": step.task.priority,
+                            "created_at": now,
+                            "due_at": now + step.task.due.seconds,
+                            "status": "open",
+                        },
+                    )
+                else:
+                    self._would_have_sent(conn, enr, step, "task", now)
+                index += 1
+            else:  # send or webhook: goes through the ledger
+                prepared = self._prepare(conn, scenario, step, dict(enr), contact, now, cache)
+                if prepared.action == "next":
+                    index += 1
+                    continue
+                if prepared.action == "drop":
+                    self._finish(conn, enrolment_id, "exited", prepared.reason, now)
+                    return None
+                if prepared.action == "wait":
+                    assert prepared.due is not None
+                    self._move(conn, enrolment_id, index, prepared.due, variant=variant)
+                    return None
+                # send / reconcile: keep the claim, remember where we are
+                conn.execute(
+                    db.enrolments.update()
+                    .where(e.id == enrolment_id)
+                    .values(step_index=index, variant=variant)
+                )
+                return prepared
 
     def _prepare(
         self,
@@ -1033,13 +1144,19 @@ class Orchestrator:
         enr: dict[str, Any],
         contact: dict[str, Any],
         now: float,
+        cache: _Batch | None = None,
     ) -> _Prepared:
         key = f"{enr['id']}:{step.id}"
         channel_name = step.send.channel if step.send is not None else "webhook"
         transactional = step.send.transactional if step.send is not None else False
-        existing = (
-            conn.execute(sa.select(db.ledger).where(db.ledger.c.key == key)).mappings().first()
-        )
+        existing: Mapping[str, Any] | None
+        if cache is not None:
+            existing = cache.ledger.get(key)
+        else:
+            row = (
+                conn.execute(sa.select(db.ledger).where(db.ledger.c.key == key)).mappings().first()
+            )
+            existing = dict(row) if row is not None else None
         if existing is not None:
             status = existing["status"]
             if status in ("sent", "failed", "blocked", "capped", "cancelled"):
@@ -1071,7 +1188,9 @@ class Orchestrator:
             "created_at": now,
         }
         if channel_name != "webhook":
-            blocked = self._blocked(conn, enr["customer_id"], contact, channel_name, step.send, now)
+            blocked = self._blocked(
+                conn, enr["customer_id"], contact, channel_name, step.send, now, cache
+            )
             if blocked:
                 conn.execute(db.ledger.insert(), {**base, "status": "blocked", "error": blocked})
                 return _Prepared("next")
@@ -1127,6 +1246,7 @@ class Orchestrator:
         channel: str,
         send: Send | None,
         now: float,
+        cache: _Batch | None = None,
     ) -> str | None:
         address = contact.get("email") if channel == "email" else contact.get("phone")
         if not address:
@@ -1134,19 +1254,22 @@ class Orchestrator:
         assert send is not None
         if send.transactional:
             return None
-        c = db.consent.c
-        row = conn.execute(
-            sa.select(c.granted_at, c.revoked_at).where(
-                (c.customer_id == customer_id)
-                & (c.channel == channel)
-                & (c.purpose == send.purpose)
-            )
-        ).first()
-        if row is not None and row.revoked_at is not None and row.revoked_at <= now:
+        row: tuple[float | None, float | None] | None
+        if cache is not None:
+            row = cache.consent.get((customer_id, channel, send.purpose))
+        else:
+            c = db.consent.c
+            found = conn.execute(
+                sa.select(c.granted_at, c.revoked_at).where(
+                    (c.customer_id == customer_id)
+                    & (c.channel == channel)
+                    & (c.purpose == send.purpose)
+                )
+            ).first()
+            row = (found[0], found[1]) if found is not None else None
+        if row is not None and row[1] is not None and row[1] <= now:
             return "consent_revoked"
-        if self.consent_mode == "opt_in" and (
-            row is None or row.granted_at is None or row.granted_at > now
-        ):
+        if self.consent_mode == "opt_in" and (row is None or row[0] is None or row[0] > now):
             return "no_consent"
         return None
 
@@ -1228,89 +1351,95 @@ class Orchestrator:
         )
 
     def _record(self, enrolment_id: str, token: str, message: Message, result: Result) -> None:
+        with self.store.begin() as conn:
+            self._record_in(conn, enrolment_id, token, message, result)
+
+    def _record_in(
+        self, conn: Connection, enrolment_id: str, token: str, message: Message, result: Result
+    ) -> None:
         """Write what the provider said. The ledger always gets the truth; the enrolment moves
         on only if this worker still holds the claim."""
         now = self.clock()
         lg = db.ledger.c
         e = db.enrolments.c
-        with self.store.begin() as conn:
-            row = (
-                conn.execute(self.store.lock(sa.select(db.ledger).where(lg.key == message.key)))
-                .mappings()
-                .first()
-            )
-            enr = (
-                conn.execute(self.store.lock(sa.select(db.enrolments).where(e.id == enrolment_id)))
-                .mappings()
-                .first()
-            )
-            if row is None or enr is None:
-                return  # erased meanwhile
-            attempts = row["attempts"] + (0 if result.error == "reconciled" else 1)
-            mine = enr["claimed_by"] == token and enr["status"] == "active"
-            if result.outcome == "sent":
-                conn.execute(
-                    db.ledger.update()
-                    .where(lg.key == message.key)
-                    .values(
-                        status="sent",
-                        handed_off_at=now,
-                        provider_id=result.provider_id,
-                        attempts=attempts,
-                        error=result.error,
-                    )
-                )
-                if mine:
-                    conn.execute(
-                        db.enrolments.update()
-                        .where(e.id == enrolment_id)
-                        .values(step_index=enr["step_index"] + 1)
-                    )
-                return
-            if result.outcome == "transient" and attempts < self.max_attempts:
-                delay = self.backoff * 2 ** (attempts - 1) * (0.5 + random.random())  # noqa: S311  # jitter
-                conn.execute(
-                    db.ledger.update()
-                    .where(lg.key == message.key)
-                    .values(status="retry", attempts=attempts, error=result.error)
-                )
-                if mine:
-                    self._move(conn, enrolment_id, enr["step_index"], now + delay)
-                return
-            if result.outcome == "unknown":
-                conn.execute(
-                    db.ledger.update()
-                    .where(lg.key == message.key)
-                    .values(status="unknown", attempts=attempts, error=result.error)
-                )
-                if mine:
-                    self._move(conn, enrolment_id, enr["step_index"], now + min(self.backoff, 5.0))
-                return
-            # permanent (or transient too many times): this message will not go; free its pressure
+        row = (
+            conn.execute(self.store.lock(sa.select(db.ledger).where(lg.key == message.key)))
+            .mappings()
+            .first()
+        )
+        enr = (
+            conn.execute(self.store.lock(sa.select(db.enrolments).where(e.id == enrolment_id)))
+            .mappings()
+            .first()
+        )
+        if row is None or enr is None:
+            return  # erased meanwhile
+        attempts = row["attempts"] + (0 if result.error == "reconciled" else 1)
+        mine = enr["claimed_by"] == token and enr["status"] == "active"
+        if result.outcome == "sent":
             conn.execute(
                 db.ledger.update()
                 .where(lg.key == message.key)
-                .values(status="failed", attempts=attempts, error=result.error)
+                .values(
+                    status="sent",
+                    handed_off_at=now,
+                    provider_id=result.provider_id,
+                    attempts=attempts,
+                    error=result.error,
+                )
             )
-            conn.execute(db.pressure.delete().where(db.pressure.c.ledger_key == message.key))
             if mine:
                 conn.execute(
                     db.enrolments.update()
                     .where(e.id == enrolment_id)
                     .values(step_index=enr["step_index"] + 1)
                 )
-
-    def _park(self, enrolment_id: str, key: str) -> None:
-        """The provider cannot tell whether it took the message: stop, visible in ``status``."""
-        with self.store.begin() as conn:
-            conn.execute(db.ledger.update().where(db.ledger.c.key == key).values(status="unknown"))
+            return
+        if result.outcome == "transient" and attempts < self.max_attempts:
+            delay = self.backoff * 2 ** (attempts - 1) * (0.5 + random.random())  # noqa: S311  # jitter
+            conn.execute(
+                db.ledger.update()
+                .where(lg.key == message.key)
+                .values(status="retry", attempts=attempts, error=result.error)
+            )
+            if mine:
+                self._move(conn, enrolment_id, enr["step_index"], now + delay)
+            return
+        if result.outcome == "unknown":
+            conn.execute(
+                db.ledger.update()
+                .where(lg.key == message.key)
+                .values(status="unknown", attempts=attempts, error=result.error)
+            )
+            if mine:
+                self._move(conn, enrolment_id, enr["step_index"], now + min(self.backoff, 5.0))
+            return
+        # permanent (or transient too many times): this message will not go; free its pressure
+        conn.execute(
+            db.ledger.update()
+            .where(lg.key == message.key)
+            .values(status="failed", attempts=attempts, error=result.error)
+        )
+        conn.execute(db.pressure.delete().where(db.pressure.c.ledger_key == message.key))
+        if mine:
             conn.execute(
                 db.enrolments.update()
-                .where(db.enrolments.c.id == enrolment_id)
-                .values(
-                    status="parked", reason="unknown_outcome", claimed_by=None, lease_until=None
-                )
+                .where(e.id == enrolment_id)
+                .values(step_index=enr["step_index"] + 1)
             )
+
+    def _park(self, enrolment_id: str, key: str) -> None:
+        with self.store.begin() as conn:
+            self._park_in(conn, enrolment_id, key)
+
+    def _park_in(self, conn: Connection, enrolment_id: str, key: str) -> None:
+        """The provider cannot tell whether it took the message: stop, visible in ``status``."""
+        conn.execute(db.ledger.update().where(db.ledger.c.key == key).values(status="unknown"))
+        conn.execute(
+            db.enrolments.update()
+            .where(db.enrolments.c.id == enrolment_id)
+            .values(status="parked", reason="unknown_outcome", claimed_by=None, lease_until=None)
+        )
 
     def resolve(self, key: str, *, sent: bool) -> None:
         """A person decided about a parked message: ``sent=True`` records it as sent, else it is

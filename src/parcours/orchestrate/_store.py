@@ -10,6 +10,7 @@ conversions hidden in drivers.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -202,6 +203,34 @@ class Store:
 
             return pg_insert(table).on_conflict_do_nothing()
         return table.insert().prefix_with("OR IGNORE")
+
+    def bulk_insert(
+        self, conn: Connection, table: sa.Table, rows: list[dict[str, Any]], *, ignore: bool = False
+    ) -> None:
+        """Many rows at once through the driver's executemany (SQLAlchemy's per-row parameter
+        processing costs more than SQLite's insert itself); JSON columns are encoded here."""
+        if not rows:
+            return
+        names = list(rows[0])
+        json_cols = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
+        mark = "%s" if self.postgres else "?"
+        columns = ", ".join(names)
+        marks = ", ".join([mark] * len(names))
+        if self.postgres:
+            sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
+            if ignore:
+                sql += " ON CONFLICT DO NOTHING"
+        else:
+            sql = f"INSERT {'OR IGNORE ' if ignore else ''}INTO {table.name} ({columns}) VALUES ({marks})"
+        encode = json.dumps
+        params = [
+            tuple(
+                (encode(r[n]) if r[n] is not None else None) if n in json_cols else r[n]
+                for n in names
+            )
+            for r in rows
+        ]
+        conn.exec_driver_sql(sql, params)
 
     def secret(self) -> str:
         """A random per-store secret (unsubscribe tokens, suppression hashes), made once."""

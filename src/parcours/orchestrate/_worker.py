@@ -7,6 +7,7 @@ to a provider is reconciled, not resent.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -14,9 +15,13 @@ import threading
 import time
 from types import FrameType
 
+from sqlalchemy.exc import DBAPIError
+
 from parcours.orchestrate._engine import Orchestrator
 
 __all__ = ["Worker"]
+
+log = logging.getLogger("parcours.orchestrate")
 
 
 class Worker:
@@ -45,10 +50,17 @@ class Worker:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, self._on_signal)
         while not self.stop.is_set():
-            if time.monotonic() - last_scan >= self.scan_every:
-                self.orch.scan()
-                last_scan = time.monotonic()
-            done = self.orch.run_due(self.name, self.batch)
+            try:
+                if time.monotonic() - last_scan >= self.scan_every:
+                    self.orch.scan()
+                    last_scan = time.monotonic()
+                done = self.orch.run_due(self.name, self.batch)
+            except DBAPIError as exc:
+                # a lost connection, a deadlock victim, a busy SQLite file: nothing half-done
+                # survives a rolled-back transaction, and claims expire; try again shortly
+                log.warning("worker %s: %s; retrying", self.name, exc.orig)
+                self.stop.wait(min(5.0, self.poll * 20))
+                continue
             self.processed += done
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 break
