@@ -428,7 +428,8 @@ class ParetoNBD(_TransactionModel):
 
     def _loglik(self, p: F, d: _Data) -> F:
         a1, alive, dead = self._parts(p, d)
-        return np.asarray(a1 + np.logaddexp(alive, dead), dtype=np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.asarray(a1 + np.logaddexp(alive, dead), dtype=np.float64)
 
     def probability_alive(self, X: Any) -> F:
         """P(still active | x, t_x, T); below 1 also for customers with no repeat purchase."""

@@ -146,6 +146,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "lifecycle.col.at_start": {"fr": "Clients au début", "en": "Customers at start"},
     "lifecycle.col.lost": {"fr": "Perdus", "en": "Lost"},
     "lifecycle.col.rate": {"fr": "Taux", "en": "Rate"},
+    "lifecycle.col.reason": {"fr": "Raison", "en": "Reason"},
     "lifecycle.col.param": {"fr": "Paramètre", "en": "Parameter"},
     "lifecycle.col.value": {"fr": "Valeur", "en": "Value"},
     "lifecycle.from_to": {"fr": "de \\ vers", "en": "from \\ to"},

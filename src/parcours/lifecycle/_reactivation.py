@@ -79,8 +79,10 @@ def customer_context(
         )
         main = counts.filter(counts["rank"] == 0).select("customer_id", main_channel="channel")
         has_tp = it.touchpoint.notnull()
+        is_complaint = it.stage.isin(list(stages)) if stages else ibis.literal(False)
         last = it.group_by("customer_id").aggregate(
             channels=it.channel.collect(distinct=True),
+            last_complaint_at=it.ts.max(where=is_complaint),
             last_touchpoint=it.touchpoint.argmax(it.ts, where=has_tp),
             last_touchpoint_stage=it.stage.argmax(it.ts, where=has_tp),
             last_touchpoint_at=it.ts.max(where=has_tp),
@@ -322,7 +324,7 @@ def _is_time(value: Any) -> bool:
     return isinstance(value, dt.datetime) and value == value  # NaT is a datetime unequal to itself
 
 
-def _reason(row: Any, lang: str, share: float) -> str:
+def _reason(row: Any, lang: str, share: float, labels: dict[str, str]) -> str:
     parts = []
     days = "" if math.isnan(row["days_since_activity"]) else int(row["days_since_activity"])
     state = row["state"]
@@ -343,6 +345,7 @@ def _reason(row: Any, lang: str, share: float) -> str:
     irritant_at = row.get("last_irritant_at")
     if _is_time(irritant_at):
         stage = _text(row.get("last_irritant_touchpoint")) or _text(row.get("last_irritant_stage"))
+        stage = labels.get(stage, stage)
         parts.append(
             t(
                 "lifecycle.reason.irritant",
@@ -352,12 +355,12 @@ def _reason(row: Any, lang: str, share: float) -> str:
                 date=fmt_date(irritant_at, lang),  # type: ignore[arg-type]
             )
         )
-    if row.get("complaints_365", 0) and _is_time(row.get("last_touchpoint_at")):
+    if row.get("complaints_365", 0) and _is_time(row.get("last_complaint_at")):
         parts.append(
             t(
                 "lifecycle.reason.complaint",
                 lang,
-                date=fmt_date(row["last_touchpoint_at"], lang),  # type: ignore[arg-type]
+                date=fmt_date(row["last_complaint_at"], lang),  # type: ignore[arg-type]
             )
         )
     return "; ".join(parts)
@@ -374,13 +377,15 @@ def reactivation_targets(
     control_share: float = 0.0,
     seed: int = 0,
     lang: str = "en",
+    labels: dict[str, str] | None = None,
 ) -> Any:
     """Lost, at-risk or inactive customers whose past value is at least the ``min_value_quantile``
     quantile of all customers' (prospects excepted), highest value first, with their behaviour
     (channels, products, last touchpoint, last irritant, complaints), their churn ``risk`` when a
     :class:`RiskRanking` is given, the ``reason`` they are on the list in ``lang``, and ``group``:
     ``target``, or ``control`` for a random ``control_share`` kept out of the campaign to measure
-    the reactivation rate against."""
+    the reactivation rate against. ``labels`` name stages and touchpoints in the reasons (e.g.
+    the journey's stage labels in ``lang``)."""
 
     if not 0 <= min_value_quantile < 1 or not 0 <= control_share < 1:
         raise LifecycleError(
@@ -403,7 +408,8 @@ def reactivation_targets(
         chosen = chosen.merge(risk.table[["customer_id", "risk"]], on="customer_id", how="left")
         chosen.loc[chosen["state"] == "lost", "risk"] = 1.0
     chosen["reason"] = [
-        _reason(row, lang, float(row["value_top_share"])) for _, row in chosen.iterrows()
+        _reason(row, lang, float(row["value_top_share"]), labels or {})
+        for _, row in chosen.iterrows()
     ]
     chosen = chosen.sort_values(["value", "customer_id"], ascending=[False, True])
     rng = np.random.default_rng(seed)

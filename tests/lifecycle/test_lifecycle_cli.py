@@ -1,0 +1,69 @@
+"""`parcours lifecycle`, `rfm`, `clv`, `reactivation` on the demo workspace, in French and English."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from parcours.cli import cli
+
+
+@pytest.fixture(scope="module")
+def ws(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("lifecycle-cli") / "demo"
+    shutil.copytree(demo_workspace, copy)
+    return copy
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_lifecycle_prints_states_flows_and_churn_with_definition(ws: Path, tmp_path: Path) -> None:
+    output = _run(
+        "lifecycle", "-w", str(ws), "--lang", "fr", "--freq", "Y", "--out", str(tmp_path / "s.csv")
+    )
+    assert "États du cycle de vie" in output
+    assert "Perdu" in output
+    assert "Taux d'attrition = clients perdus pendant la période" in output
+    states = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig")
+    assert set(states["state"]) >= {"prospect", "active", "lost"}
+    english = _run("lifecycle", "-w", str(ws), "--lang", "en", "--relative")
+    assert "Churn rate = customers lost during the period" in english
+    assert "median gap" in english
+
+
+def test_rfm_and_clv(ws: Path) -> None:
+    output = _run("rfm", "-w", str(ws), "--lang", "en")
+    assert "Champions" in output
+    assert "Revenue share" in output
+    clv = _run("clv", "-w", str(ws), "--lang", "en", "--model", "bgnbd", "--top", "3")
+    assert "P(alive) = 1" in clv
+    assert "ParetoNBD" not in clv
+    modified = _run("clv", "-w", str(ws), "--lang", "fr", "--top", "3")  # modified BG/NBD
+    assert "Attention" not in modified
+    assert "taux d'actualisation" in modified
+
+
+def test_reactivation_writes_targets_and_tracks_them(ws: Path, tmp_path: Path) -> None:
+    out = tmp_path / "targets.csv"
+    output = _run(
+        "reactivation", "-w", str(ws), "--out", str(out), "--control", "0.2", "--lang", "fr"
+    )
+    assert "Cibles de réactivation" in output
+    targets = pd.read_csv(out, encoding="utf-8-sig")
+    assert {"customer_id", "group", "state", "value", "reason"} <= set(targets.columns)
+    assert (targets["group"] == "control").any()
+    tracked = _run(
+        "reactivation", "-w", str(ws), "--track", str(out), "--since", "2026-06-01", "--lang", "en"
+    )
+    assert "of targeted came back" in tracked
+    missing = CliRunner().invoke(cli, ["reactivation", "-w", str(ws), "--track", str(out)])
+    assert missing.exit_code == 2
+    assert "--since" in missing.output
