@@ -48,6 +48,7 @@ __all__ = [
     "preferred_channels",
     "redundancies",
     "removal_effects",
+    "report_sections",
     "ruptures",
     "sankey_edges",
     "sessions",
@@ -59,3 +60,11 @@ __all__ = [
     "variants",
     "winning_journeys",
 ]
+
+
+def report_sections(workspace: object, journey: object, lang: str) -> list[object]:
+    """The analytics sections of the report (``parcours.render.Section``): matrix heatmap, stage
+    funnel, top paths, time between stages, blocking points, redundancies and ruptures."""
+    from parcours.analytics._report import report_sections as sections
+
+    return list(sections(workspace, journey, lang))

@@ -1,0 +1,617 @@
+"""`parcours analytics ...`: the quantification of journeys from the command line.
+
+Every command reads the workspace's interactions (or an event log given with ``--events``, a CSV
+or Parquet file whose columns ``--customer/--ts/--touchpoint`` name), prints the result and
+writes it as CSV with ``--csv FILE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from parcours.cli._common import (
+    err,
+    handle_errors,
+    lang_option,
+    open_workspace,
+    out,
+    workspace_option,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _events_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option(
+                "--events",
+                "events_file",
+                type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                default=None,
+                help="Event log (CSV or Parquet) instead of the workspace's interactions / "
+                "journal d'événements au lieu des interactions de l'espace.",
+            ),
+            click.option(
+                "--customer",
+                default="customer_id",
+                show_default=True,
+                help="Customer (case) column / colonne client.",
+            ),
+            click.option(
+                "--ts",
+                default="ts",
+                show_default=True,
+                help="Timestamp column / colonne date-heure.",
+            ),
+            click.option(
+                "--touchpoint",
+                default="touchpoint",
+                show_default=True,
+                help="Touchpoint (activity) column / colonne point de contact.",
+            ),
+            click.option(
+                "--csv",
+                "csv_file",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write the result as CSV / écrire le résultat en CSV.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+class _Context:
+    """The events (and the workspace when there is one) a command works on."""
+
+    def __init__(self, workspace: Path, lang: str | None, events_file: Path | None) -> None:
+        from parcours.i18n import set_lang
+
+        self.ws: Any = None
+        if events_file is None:
+            self.ws = open_workspace(workspace, lang)
+            self.events: Any = self.ws.table("interactions")
+        else:
+            set_lang(lang or "fr")
+            self.events = _read(events_file)
+
+    def journey(self) -> Any:
+        if self.ws is None:
+            from parcours.analytics import AnalyticsError
+
+            raise AnalyticsError(
+                "expected a workspace with a journey map for this command, found an --events file "
+                "only (pass --workspace)"
+            )
+        return self.ws.journey()
+
+    def close(self) -> None:
+        if self.ws is not None:
+            self.ws.close()
+
+
+def _read(path: Path) -> Any:
+    import pandas as pd
+
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    with path.open(encoding="utf-8-sig") as handle:
+        head = handle.readline()
+    separator = max((",", ";", "\t"), key=head.count)
+    return pd.read_csv(path, sep=separator, encoding="utf-8-sig")
+
+
+def _show(result: Any, csv_file: Path | None, limit: int = 40) -> None:
+    from rich.table import Table
+
+    from parcours.i18n import t
+
+    frame = result.to_pandas() if hasattr(result, "to_pandas") else result
+    if csv_file is not None:
+        csv_file.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(csv_file, index=False)
+        out.print(t("analytics.cli.saved", path=str(csv_file), rows=len(frame)), markup=False)
+        return
+    if not len(frame):
+        out.print(t("analytics.cli.empty"), markup=False)
+        return
+    table = Table()
+    for column in frame.columns:
+        table.add_column(str(column))
+    for row in frame.head(limit).itertuples(index=False):
+        table.add_row(*[_cell(v) for v in row])
+    out.print(table)
+    if len(frame) > limit:
+        err.print(f"… {len(frame) - limit} more / de plus (--csv)", markup=False)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return "" if value is None else str(value)
+
+
+def register(group: click.Group) -> None:
+    from parcours.analytics import _messages  # noqa: F401  # the package's words
+
+    @group.group("analytics")
+    def analytics() -> None:
+        """Quantify journeys / quantifier les parcours (matrix, funnel, paths, dfg, attribution...)."""
+
+    @analytics.command("matrix")
+    @workspace_option
+    @lang_option
+    @_events_options
+    @click.option(
+        "--period",
+        type=click.Choice(["day", "week", "month", "quarter", "year"]),
+        default=None,
+        help="Per period, with the previous one / par période, avec la précédente.",
+    )
+    @click.option(
+        "--what",
+        type=click.Choice(["cells", "preferred", "missing", "undefined"]),
+        default="cells",
+        show_default=True,
+        help="Cells, preferred channel per stage, never-observed touchpoints, undefined event codes / cellules, canal préféré, points de contact jamais observés, codes non définis.",
+    )
+    @handle_errors
+    def matrix_cmd(
+        workspace: Path,
+        lang: str | None,
+        events_file: Path | None,
+        customer: str,
+        ts: str,
+        touchpoint: str,
+        csv_file: Path | None,
+        period: str | None,
+        what: str,
+    ) -> None:
+        """Stage x channel matrix / matrice étapes x canaux."""
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, events_file)
+        try:
+            if what == "cells":
+                result = a.matrix(ctx.events, period=period)
+            elif what == "preferred":
+                result = a.preferred_channels(ctx.events)
+            elif what == "missing":
+                result = a.missing_touchpoints(ctx.events, ctx.journey())
+            else:
+                result = a.undefined_event_codes(ctx.events)
+            _show(result, csv_file)
+        finally:
+            ctx.close()
+
+    @analytics.command("funnel")
+    @click.argument("steps", nargs=-1, required=True)
+    @workspace_option
+    @lang_option
+    @_events_options
+    @click.option(
+        "--window",
+        default="14d",
+        show_default=True,
+        help="Conversion window (14d, 2h...) / fenêtre de conversion.",
+    )
+    @click.option(
+        "--mode",
+        type=click.Choice(["ordered", "strict", "unordered"]),
+        default="ordered",
+        show_default=True,
+    )
+    @click.option(
+        "--stages",
+        is_flag=True,
+        help="Steps are stages of the journey map / les étapes sont des étapes de la carte.",
+    )
+    @click.option(
+        "--exclude",
+        multiple=True,
+        help="Exclusion touchpoint (repeatable) / point de contact d'exclusion.",
+    )
+    @click.option(
+        "--breakdown",
+        default=None,
+        help="Column to split by (channel, persona...) / colonne de ventilation.",
+    )
+    @click.option(
+        "--dropped",
+        "dropped_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the dropped customers (target list) as CSV / écrire les clients perdus (liste de ciblage).",
+    )
+    @handle_errors
+    def funnel_cmd(
+        steps: tuple[str, ...],
+        workspace: Path,
+        lang: str | None,
+        events_file: Path | None,
+        customer: str,
+        ts: str,
+        touchpoint: str,
+        csv_file: Path | None,
+        window: str,
+        mode: str,
+        stages: bool,
+        exclude: tuple[str, ...],
+        breakdown: str | None,
+        dropped_file: Path | None,
+    ) -> None:
+        """Conversion funnel (PostHog semantics) / entonnoir de conversion.
+
+        STEPS are touchpoints (or stages with --stages), at least two.
+        """
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, events_file)
+        try:
+            spec: list[Any] = [{"stage": s, "name": s} for s in steps] if stages else list(steps)
+            result = a.funnel(
+                ctx.events,
+                spec,
+                window=window,
+                mode=mode,  # type: ignore[arg-type]  # click.Choice checked it
+                exclusions=list(exclude),
+                breakdown=breakdown,
+                customer=customer,
+                ts=ts,
+                touchpoint=touchpoint,
+            )
+            _show(result.steps, csv_file)
+            if dropped_file is not None:
+                _show(result.dropped(), dropped_file)
+        finally:
+            ctx.close()
+
+    @analytics.command("paths")
+    @workspace_option
+    @lang_option
+    @_events_options
+    @click.option(
+        "--steps",
+        default=5,
+        show_default=True,
+        help="Touchpoints per path / points de contact par chemin.",
+    )
+    @click.option("--top", default=20, show_default=True)
+    @click.option(
+        "--gap",
+        default="30min",
+        show_default=True,
+        help="Inactivity that splits sessions ('none': whole history) / inactivité qui coupe les sessions.",
+    )
+    @click.option(
+        "--from",
+        "start",
+        default=None,
+        help="Paths from this touchpoint / chemins depuis ce point de contact.",
+    )
+    @click.option(
+        "--to",
+        "end",
+        default=None,
+        help="Paths leading to this touchpoint / chemins menant à ce point de contact.",
+    )
+    @click.option("--sankey", is_flag=True, help="Sankey links instead of paths / liens de Sankey.")
+    @click.option(
+        "--collapse", is_flag=True, help="Merge repeats in a row / fusionner les répétitions."
+    )
+    @handle_errors
+    def paths_cmd(
+        workspace: Path,
+        lang: str | None,
+        events_file: Path | None,
+        customer: str,
+        ts: str,
+        touchpoint: str,
+        csv_file: Path | None,
+        steps: int,
+        top: int,
+        gap: str,
+        start: str | None,
+        end: str | None,
+        sankey: bool,
+        collapse: bool,
+    ) -> None:
+        """Most frequent paths / chemins les plus fréquents."""
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, events_file)
+        gap_value = None if gap.lower() in ("none", "aucun") else gap
+        try:
+            if sankey:
+                result = a.sankey_edges(
+                    ctx.events,
+                    steps,
+                    gap_value,
+                    start=start,
+                    end=end,
+                    collapse=collapse,
+                    customer=customer,
+                    ts=ts,
+                    touchpoint=touchpoint,
+                )
+            else:
+                result = a.paths(
+                    ctx.events,
+                    steps,
+                    top,
+                    gap_value,
+                    start=start,
+                    end=end,
+                    collapse=collapse,
+                    customer=customer,
+                    ts=ts,
+                    touchpoint=touchpoint,
+                )
+            _show(result, csv_file)
+        finally:
+            ctx.close()
+
+    @analytics.command("dfg")
+    @workspace_option
+    @lang_option
+    @_events_options
+    @click.option(
+        "--variants",
+        is_flag=True,
+        help="Variants instead of the graph / variantes au lieu du graphe.",
+    )
+    @handle_errors
+    def dfg_cmd(
+        workspace: Path,
+        lang: str | None,
+        events_file: Path | None,
+        customer: str,
+        ts: str,
+        touchpoint: str,
+        csv_file: Path | None,
+        variants: bool,
+    ) -> None:
+        """Directly-follows graph or variants / graphe des successions directes ou variantes."""
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, events_file)
+        try:
+            build = a.variants if variants else a.dfg
+            _show(build(ctx.events, customer=customer, ts=ts, touchpoint=touchpoint), csv_file)
+        finally:
+            ctx.close()
+
+    @analytics.command("attribution")
+    @workspace_option
+    @lang_option
+    @_events_options
+    @click.option(
+        "--paths",
+        "paths_file",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="Aggregated paths (path;total_conversions;...) / chemins agrégés.",
+    )
+    @click.option(
+        "--conversion",
+        default=None,
+        help="Touchpoint that is the conversion (raw events) / point de contact de conversion.",
+    )
+    @click.option(
+        "--model",
+        type=click.Choice(["markov", "first", "last", "linear", "position", "time_decay"]),
+        default="markov",
+        show_default=True,
+    )
+    @click.option(
+        "--order", default=1, show_default=True, help="Markov order / ordre de la chaîne."
+    )
+    @click.option(
+        "--converting-only",
+        is_flag=True,
+        help="Leave out non-converting paths / sans les chemins sans conversion.",
+    )
+    @handle_errors
+    def attribution_cmd(
+        workspace: Path,
+        lang: str | None,
+        events_file: Path | None,
+        customer: str,
+        ts: str,
+        touchpoint: str,
+        csv_file: Path | None,
+        paths_file: Path | None,
+        conversion: str | None,
+        model: str,
+        order: int,
+        converting_only: bool,
+    ) -> None:
+        """Touchpoint impact (attribution) / impact des points de contact."""
+        from parcours import analytics as a
+        from parcours.i18n import set_lang
+
+        if paths_file is not None:
+            set_lang(lang or "fr")
+            result = a.attribution(
+                _read(paths_file),
+                model=model,  # type: ignore[arg-type]  # click.Choice checked it
+                order=order,
+                include_non_converting=not converting_only,
+            )
+            _show(result, csv_file)
+            return
+        if conversion is None:
+            raise click.UsageError(
+                "expected --paths FILE or --conversion TOUCHPOINT / attendu --paths ou --conversion"
+            )
+        ctx = _Context(workspace, lang, events_file)
+        try:
+            result = a.attribution(
+                ctx.events,
+                model=model,  # type: ignore[arg-type]  # click.Choice checked it
+                order=order,
+                include_non_converting=not converting_only,
+                conversions=conversion,
+                customer=customer,
+                ts=ts,
+                touchpoint=touchpoint,
+            )
+            _show(result, csv_file)
+        finally:
+            ctx.close()
+
+    @analytics.command("winning")
+    @click.argument("outcome")
+    @workspace_option
+    @lang_option
+    @_events_options
+    @click.option(
+        "--stage", "is_stage", is_flag=True, help="OUTCOME is a stage / OUTCOME est une étape."
+    )
+    @click.option("--min-support", default=30, show_default=True)
+    @handle_errors
+    def winning_cmd(
+        outcome: str,
+        workspace: Path,
+        lang: str | None,
+        events_file: Path | None,
+        customer: str,
+        ts: str,
+        touchpoint: str,
+        csv_file: Path | None,
+        is_stage: bool,
+        min_support: int,
+    ) -> None:
+        """Winning journeys towards an outcome / parcours gagnants vers un résultat."""
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, events_file)
+        try:
+            target: Any = {"stage": outcome} if is_stage else outcome
+            _show(
+                a.winning_journeys(
+                    ctx.events,
+                    target,
+                    min_support=min_support,
+                    customer=customer,
+                    ts=ts,
+                    touchpoint=touchpoint,
+                ),
+                csv_file,
+            )
+        finally:
+            ctx.close()
+
+    @analytics.command("redundancies")
+    @workspace_option
+    @lang_option
+    @_events_options
+    @click.option("--gap", default="10min", show_default=True)
+    @handle_errors
+    def redundancies_cmd(
+        workspace: Path,
+        lang: str | None,
+        events_file: Path | None,
+        customer: str,
+        ts: str,
+        touchpoint: str,
+        csv_file: Path | None,
+        gap: str,
+    ) -> None:
+        """Redundant push messages / messages sortants redondants."""
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, events_file)
+        try:
+            _show(
+                a.redundancies(ctx.events, gap, customer=customer, ts=ts, touchpoint=touchpoint),
+                csv_file,
+            )
+        finally:
+            ctx.close()
+
+    @analytics.command("ruptures")
+    @workspace_option
+    @lang_option
+    @_events_options
+    @click.option("--within", default="1h", show_default=True)
+    @click.option(
+        "--map",
+        "from_map",
+        is_flag=True,
+        help="Count the ruptures of the journey map / compter les ruptures de la carte.",
+    )
+    @handle_errors
+    def ruptures_cmd(
+        workspace: Path,
+        lang: str | None,
+        events_file: Path | None,
+        customer: str,
+        ts: str,
+        touchpoint: str,
+        csv_file: Path | None,
+        within: str,
+        from_map: bool,
+    ) -> None:
+        """Ruptures between channels / ruptures entre canaux."""
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, events_file)
+        try:
+            pairs = ctx.journey() if from_map else None
+            _show(
+                a.ruptures(
+                    ctx.events, pairs, within, customer=customer, ts=ts, touchpoint=touchpoint
+                ),
+                csv_file,
+            )
+        finally:
+            ctx.close()
+
+    @analytics.command("blocking")
+    @workspace_option
+    @lang_option
+    @click.option(
+        "--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @handle_errors
+    def blocking_cmd(workspace: Path, lang: str | None, csv_file: Path | None) -> None:
+        """Blocking points by lost customers / points de blocage par clients perdus."""
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, None)
+        try:
+            _show(a.blocking_points(ctx.events, ctx.journey()), csv_file)
+        finally:
+            ctx.close()
+
+    @analytics.command("timing")
+    @workspace_option
+    @lang_option
+    @click.option(
+        "--by",
+        default=None,
+        help="channel, or a column of the interactions or customers (persona) / canal ou colonne.",
+    )
+    @click.option(
+        "--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @handle_errors
+    def timing_cmd(
+        workspace: Path, lang: str | None, by: str | None, csv_file: Path | None
+    ) -> None:
+        """Time between stages / temps entre les étapes."""
+        from parcours import analytics as a
+
+        ctx = _Context(workspace, lang, None)
+        try:
+            people = ctx.ws.table("customers")
+            _show(a.timing(ctx.events, ctx.journey(), by=by, customers=people), csv_file)
+        finally:
+            ctx.close()
