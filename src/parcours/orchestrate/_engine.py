@@ -1098,6 +1098,10 @@ class Orchestrator:
                     if isinstance(reason, str)
                     else reason.get(contact.get("lang") or self.lang, next(iter(reason.values())))
                 )
+                text = self.renderer.inline(
+                    text,
+                    {"customer": contact.get("attrs") or {}, "event": enr.get("data") or {}},
+                )
                 if enr["arm"] == "treated":
                     conn.execute(
                         self.store.insert_ignore(db.tasks),
@@ -1543,9 +1547,9 @@ class Orchestrator:
         assert wait.delay_attribute is not None
         raw = attrs.get(wait.delay_attribute, wait.default_days)
         try:
-            days = float(raw)  # type: ignore[arg-type]  # caught below when not a number * wait.factor
+            days = float(raw) * wait.factor  # type: ignore[arg-type]  # not a number: below
         except (TypeError, ValueError):
-            days = float(wait.default_days or 0)
+            days = float(wait.default_days or 0) * wait.factor
         return float(enr["due_at"] or now) + days * 86400
 
     # -- reading -----------------------------------------------------------------------------------

@@ -41,6 +41,13 @@ class Renderer:
     def _inline(self, source: str) -> jinja2.Template:
         return self.text_env.from_string(source)
 
+    def inline(self, source: str, values: dict[str, Any]) -> str:
+        """A one-line text with Jinja2 placeholders (task reasons)."""
+        try:
+            return self._inline(source).render(values).strip()
+        except jinja2.TemplateError as exc:
+            raise ParcoursError(f"expected a valid Jinja2 text, found {source!r} ({exc})") from exc
+
     def context(
         self,
         scenario: Scenario,
