@@ -18,6 +18,7 @@ from parcours.voc._irritants import rank_verbatims
 from parcours.voc._journey import JourneyVoc, journey_responses, journey_verbatims, journey_voc
 from parcours.voc._kano import kano, kano_category
 from parcours.voc._lexicon import CLASSES, THEMES, LexiconResult, classify, detect_lang
+from parcours.voc._report import report_sections
 from parcours.voc._scoring import (
     ExperienceReference,
     read_observations,
@@ -65,6 +66,7 @@ __all__ = [
     "rank_verbatims",
     "read_observations",
     "read_reference",
+    "report_sections",
     "satisfaction",
     "score_emotion",
     "score_experience",

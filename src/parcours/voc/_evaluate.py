@@ -24,11 +24,10 @@ def read_labelled(path: Any) -> pd.DataFrame:
     """A labelled verbatim file (CSV or xlsx) with columns text, label and optionally lang, theme."""
     from pathlib import Path
 
+    from parcours.voc._files import read_table
+
     source = Path(path)
-    if source.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(source)
-    else:
-        frame = pd.read_csv(source, sep=None, engine="python", encoding="utf-8-sig")
+    frame = read_table(source)
     missing = {"text", "label"} - set(frame.columns)
     if missing:
         raise VocError(
@@ -42,7 +41,9 @@ def read_labelled(path: Any) -> pd.DataFrame:
 
 
 def classification_table(
-    truth: Sequence[Any], predicted: Sequence[Any], labels: Sequence[str] | None = None
+    truth: Sequence[Any] | pd.Series[Any],
+    predicted: Sequence[Any] | pd.Series[Any],
+    labels: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """precision, recall, f1, support per class, then the macro average and the accuracy."""
     from sklearn.metrics import accuracy_score, precision_recall_fscore_support

@@ -14,8 +14,9 @@ Scoring, per sentence:
 - a contrast ("mais", "but") halves what came before it and weighs what follows 1.5 times;
 - "!" strengthens the sentence by 10 % per mark (at most three).
 The score is the sum; below ``-threshold`` the verbatim is an irritant, above ``+threshold`` an
-enchantment, otherwise neutral. Themes: the theme with most term hits, ties broken by
-:data:`THEMES` order (the aspect, such as délais, before the topic, such as remboursement).
+enchantment, otherwise neutral. Themes: an aspect (délais, joignabilité, prix, clarté, accueil,
+digital) before the topic (remboursement), then the most term hits, ties broken by
+:data:`THEMES` order.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ CLASSES = ("irritant", "enchantment", "neutral")
 THEMES = ("delays", "reachability", "price", "clarity", "empathy", "digital", "reimbursement")
 """Theme ids, in tie-break order: délais, joignabilité, prix, clarté de l'information,
 accueil/empathie, digital, remboursement."""
+
+TOPIC_THEMES = frozenset({"reimbursement"})
 
 NEGATION_WINDOW = 3
 NEGATION_FACTOR = -0.8
@@ -226,7 +229,9 @@ class Lexicon:
             "irritant" if total < -threshold else "enchantment" if total > threshold else "neutral"
         )
         hits = self._themes([w for w in tokens if w not in _PUNCT])
-        order = sorted(hits, key=lambda th: (-hits[th], THEMES.index(th)))
+        # The topic (remboursement) names what the verbatim is about; an aspect present (délais,
+        # prix...) says what is wrong or right with it, so any aspect comes first.
+        order = sorted(hits, key=lambda th: (th in TOPIC_THEMES, -hits[th], THEMES.index(th)))
         return LexiconResult(
             label, round(total, 6), order[0] if order else None, tuple(order), positive, negative
         )

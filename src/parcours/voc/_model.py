@@ -11,7 +11,7 @@ loaded with joblib.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,7 @@ class VerbatimClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc] 
             raise VocError(f"estimator: expected svm or logistic, found {self.estimator!r}")
         return Pipeline([("features", _features(self.lexicon, self.lang)), ("model", model)])
 
-    def fit(self, X: Sequence[str], y: Sequence[str], themes: Sequence[str] | None = None) -> Any:  # noqa: N803
+    def fit(self, X: Iterable[Any], y: Iterable[Any], themes: Iterable[Any] | None = None) -> Any:  # noqa: N803
         texts = [str(x) for x in X]
         labels = [str(v) for v in y]
         if len(texts) != len(labels):

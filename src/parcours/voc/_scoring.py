@@ -91,10 +91,10 @@ def read_reference(path: Path | str) -> ExperienceReference:
 
 
 def read_observations(path: Path | str) -> pd.DataFrame:
-    source = Path(path)
-    if source.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(source)
-    return pd.read_csv(source, sep=None, engine="python", encoding="utf-8-sig")
+    """Observations (or any small table) from a CSV or xlsx file."""
+    from parcours.voc._files import read_table
+
+    return read_table(path)
 
 
 def _score(value: Any, max_score: float, where: str) -> float:

@@ -1,0 +1,205 @@
+"""What parcours.voc contributes to `parcours report`: NPS by stage, irritants, emotion curve."""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from parcours.i18n import Lang, number, t
+from parcours.voc import _messages  # noqa: F401  # registers the package's words
+from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS
+from parcours.voc._journey import JourneyVoc, journey_voc
+from parcours.voc._stats import DEFAULT_MIN_N
+
+__all__ = ["report_sections"]
+
+ORDER = 40  # after the quantification sections of parcours.analytics
+
+
+def _stage_labels(journey: Any, lang: str) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for stage in journey.stage_order():
+        label = stage.label
+        labels[stage.id] = (
+            label.get(lang) or next(iter(label.values())) if isinstance(label, dict) else label
+        )
+    return labels
+
+
+def _theme(theme: Any, lang: str) -> str:
+    key = f"voc.theme.{theme if isinstance(theme, str) and theme else 'other'}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return str(theme)
+
+
+def _table(frame: pd.DataFrame, headers: list[str]) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return f'<table class="voc"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _nps_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang) -> Any:
+    from parcours.render import Section
+
+    sat = voc.satisfaction
+    rows = sat[(sat["metric"] == "nps") & sat["channel"].isna() & sat["touchpoint"].isna()]
+    order = {s: i for i, s in enumerate(labels)}
+    rows = rows.assign(_o=rows["stage"].map(order)).sort_values("_o").drop(columns="_o")
+    title = t("voc.title.nps_by_stage", lang)
+    if rows.empty:
+        return Section(
+            "nps_by_stage", title, t("voc.reading.no_responses", lang), order=ORDER, no_data=True
+        )
+    names = [labels.get(s, s) for s in rows["stage"]]
+    try:
+        from parcours.render import charts
+
+        html = charts.bars(
+            names,
+            list(rows["value"]),
+            title=title,
+            lang=lang,
+            low=list(rows["ci_low"]),
+            high=list(rows["ci_high"]),
+            notes=[f"n = {number(n, lang)}" for n in rows["n"]],
+            weak=list(rows["small_sample"]),
+        )
+    except ImportError:
+        html = ""
+    table = rows[["stage", "value", "ci_low", "ci_high", "n", "small_sample"]].reset_index(
+        drop=True
+    )
+    shown = pd.DataFrame(
+        {
+            "stage": names,
+            "value": [number(v, lang, 1) for v in rows["value"]],
+            "interval": [
+                f"[{number(lo, lang, 1)} ; {number(hi, lang, 1)}]"
+                for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
+            ],
+            "n": [number(n, lang) for n in rows["n"]],
+            "small": [t("voc.yes" if s else "voc.no", lang) for s in rows["small_sample"]],
+        }
+    )
+    headers = [
+        t(k, lang) for k in ("voc.col.stage", "voc.col.value", "voc.col.interval", "voc.col.n")
+    ] + [t("voc.col.small", lang)]
+    return Section(
+        "nps_by_stage",
+        title,
+        t("voc.reading.nps_by_stage", lang, min_n=DEFAULT_MIN_N),
+        html=html + _table(shown, headers),
+        tables={"nps_by_stage": table},
+        order=ORDER,
+    )
+
+
+def _ranking_section(
+    voc: JourneyVoc, labels: dict[str, str], lang: Lang, kind: str, top: int
+) -> Any:
+    from parcours.render import Section
+
+    key = "irritants" if kind == "irritant" else "enchantments"
+    title = t(f"voc.title.{key}", lang)
+    ranking = voc.ranking
+    rows = ranking[ranking["kind"] == kind].head(top) if len(ranking) else ranking
+    if rows.empty:
+        return Section(
+            key, title, t("voc.reading.no_verbatims", lang), order=ORDER + 1, no_data=True
+        )
+    shown = pd.DataFrame(
+        {
+            "stage": [labels.get(s, s) for s in rows["stage"]],
+            "touchpoint": [tp if isinstance(tp, str) else "—" for tp in rows["touchpoint"]],
+            "theme": [_theme(th, lang) for th in rows["theme"]],
+            "weight": [number(w, lang, 0) for w in rows["weight"]],
+            "occurrences": [number(o, lang) for o in rows["occurrences"]],
+            "verbatim": [" / ".join(f"« {v} »" for v in ex[:2]) for ex in rows["examples"]],
+        }
+    )
+    headers = [
+        t(f"voc.col.{c}", lang)
+        for c in ("stage", "touchpoint", "theme", "weight", "occurrences", "verbatim")
+    ]
+    csv = rows.drop(columns=["examples"]).reset_index(drop=True)
+    reading = (
+        t("voc.reading.irritants", lang, half_life=int(DEFAULT_HALF_LIFE_DAYS))
+        if kind == "irritant"
+        else t("voc.reading.enchantments", lang)
+    )
+    return Section(
+        key,
+        title,
+        reading,
+        html=_table(shown, headers),
+        tables={key: csv},
+        order=ORDER + (1 if kind == "irritant" else 2),
+    )
+
+
+def _emotion_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang, journey: Any) -> Any:
+    from parcours.render import Section
+
+    title = t("voc.title.emotion", lang)
+    curve = voc.emotion
+    if curve.empty:
+        return Section(
+            "emotion", title, t("voc.reading.no_responses", lang), order=ORDER + 3, no_data=True
+        )
+    by_stage = dict(zip(curve["stage"], curve["value"], strict=True))
+    stages = list(labels)
+    values = [by_stage.get(s) for s in stages]
+    moments = [i for i, s in enumerate(journey.stage_order()) if s.moment_of_truth]
+    try:
+        from parcours.render import charts
+
+        html = charts.line(
+            [labels[s] for s in stages],
+            [None if v is None else float(v) for v in values],
+            title=title,
+            lang=lang,
+            highlight=moments,
+        )
+    except ImportError:
+        html = ""
+    peak = voc.peak_end
+    peak_text = "—" if peak is None or math.isnan(peak) else number(peak, lang, 2)
+    shown = pd.DataFrame(
+        {
+            "stage": [labels.get(s, s) for s in curve["stage"]],
+            "value": [number(v, lang, 2) for v in curve["value"]],
+            "n": [number(n, lang) for n in curve["n"]],
+        }
+    )
+    headers = [t(k, lang) for k in ("voc.col.stage", "voc.col.emotion", "voc.col.n")]
+    table = curve.reset_index(drop=True)
+    return Section(
+        "emotion",
+        title,
+        t("voc.reading.emotion", lang, peak_end=peak_text),
+        html=html + _table(shown, headers),
+        tables={"emotion": table, "peak_end": pd.DataFrame({"peak_end": [peak]})},
+        order=ORDER + 3,
+    )
+
+
+def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
+    """NPS by stage with intervals, irritant and enchantment rankings, emotion curve + peak-end."""
+    language: Lang = "en" if lang == "en" else "fr"
+    model = workspace.journey(journey) if journey is None or isinstance(journey, str) else journey
+    voc = journey_voc(workspace, model)
+    labels = _stage_labels(model, language)
+    return [
+        _nps_section(voc, labels, language),
+        _ranking_section(voc, labels, language, "irritant", 10),
+        _ranking_section(voc, labels, language, "enchantment", 5),
+        _emotion_section(voc, labels, language, model),
+    ]
