@@ -1,0 +1,152 @@
+"""The personas' contribution to the report: their weight in the base and one card per persona."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from parcours.i18n import Lang, number, percent, t
+from parcours.model import text
+from parcours.personas import _messages  # noqa: F401  # registers the package's words
+from parcours.personas._errors import PersonaError
+from parcours.personas._project import UNASSIGNED, load_projection, quantify
+from parcours.render import Section
+
+__all__ = ["report_sections"]
+
+
+def _table(frame: Any, lang: Lang, caption: str, headers: dict[str, str], shares: list[str]) -> str:
+    import importlib
+
+    try:
+        charts: Any = importlib.import_module("parcours.render.charts")
+    except ImportError:  # the chart helpers are optional: a plain table says the same
+        charts = None
+    if charts is not None and hasattr(charts, "table_html"):
+        html: str = charts.table_html(
+            frame, lang, caption=caption, headers=headers, percent_columns=shares
+        )
+        return html
+    head = "".join(f"<th>{escape(headers.get(c, c))}</th>" for c in frame.columns)
+    body = []
+    for rec in frame.itertuples(index=False):
+        cells = []
+        for col, value in zip(frame.columns, rec, strict=True):
+            if isinstance(value, float | int) and not isinstance(value, bool):
+                shown = percent(value, lang) if col in shares else number(value, lang, 0)
+                cells.append(f'<td style="text-align:right">{escape(shown)}</td>')
+            else:
+                cells.append(f"<td>{escape(str(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
+    """Persona weights (customers, prospects, revenue) and one card per persona, if scored."""
+    lg: Lang = "en" if lang == "en" else "fr"
+    try:
+        projection = load_projection(workspace)
+        weights = quantify(workspace)
+    except PersonaError:
+        return [
+            Section(
+                key="personas",
+                title=t("personas.section.title", lg),
+                reading=t("personas.section.none", lg),
+                order=60,
+                no_data=True,
+            )
+        ]
+    names = {f.persona.id: text(f.persona.name, lg) for f in projection.fits}
+    names[UNASSIGNED] = t("personas.unassigned", lg)
+    shown = weights.assign(persona=weights["persona"].map(names))
+    columns = [
+        "persona",
+        "customers",
+        "prospects",
+        "share",
+        "revenue",
+        "revenue_share",
+        "estimated",
+    ]
+    headers = {c: t(f"personas.col.{c}", lg) for c in columns}
+    html = _table(
+        shown[columns], lg, t("personas.table.title", lg), headers, ["share", "revenue_share"]
+    )
+    assigned = weights[weights["persona"] != UNASSIGNED]
+    top = assigned.sort_values("total", ascending=False).iloc[0]
+    reading = t(
+        "personas.section.reading",
+        lg,
+        assigned=percent(float(assigned["share"].sum()), lg),
+        top=names[str(top["persona"])],
+        share=percent(float(top["share"]), lg),
+        revenue=percent(float(top["revenue_share"]), lg),
+    )
+    sections = [
+        Section(
+            key="personas",
+            title=t("personas.section.title", lg),
+            reading=reading,
+            html=html,
+            tables={"personas_weights": weights},
+            order=60,
+        )
+    ]
+    for k, f in enumerate(projection.fits):
+        p = f.persona
+        row = weights[weights["persona"] == p.id].iloc[0]
+        weight = t(
+            "personas.card.weight",
+            lg,
+            customers=number(int(row["total"]), lg),
+            share=percent(float(row["share"]), lg),
+            revenue=percent(float(row["revenue_share"]), lg),
+        )
+        parts = [f"<p><strong>{escape(weight)}</strong></p>"]
+        if p.portrait is not None:
+            parts.append(
+                f"<h4>{escape(t('personas.card.portrait', lg))}</h4>"
+                f"<p>{escape(text(p.portrait, lg))}</p>"
+            )
+        if p.expectations:
+            items = "".join(f"<li>{escape(text(e, lg))}</li>" for e in p.expectations)
+            parts.append(f"<h4>{escape(t('personas.card.expectations', lg))}</h4><ul>{items}</ul>")
+        sep = " : " if lg == "fr" else ": "
+        if p.channels:
+            label = escape(t("personas.card.channels", lg))
+            parts.append(f"<p>{label}{sep}{escape(', '.join(p.channels))}</p>")
+        if p.tone is not None:
+            label = escape(t("personas.card.tone", lg))
+            parts.append(f"<p>{label}{sep}{escape(text(p.tone, lg))}</p>")
+        drivers = "".join(
+            f"<li>{escape(d.describe(lg))}"
+            + (f" <em>({escape(t('personas.card.habit', lg))})</em>" if d.role == "habit" else "")
+            + "</li>"
+            for d in p.drivers
+        )
+        parts.append(f"<h4>{escape(t('personas.card.drivers', lg))}</h4><ul>{drivers}</ul>")
+        from parcours.personas._card import model_card
+
+        single = type(projection)(
+            fits=[f],
+            customers=projection.customers,
+            as_of=projection.as_of,
+            threshold=projection.threshold,
+            margin=projection.margin,
+            estimator=projection.estimator,
+        )
+        parts.append(f"<pre>{escape(model_card(single, lg))}</pre>")
+        sections.append(
+            Section(
+                key=f"persona_{p.id.replace('-', '_')}",
+                title=text(p.name, lg),
+                reading=weight,
+                html="".join(parts),
+                order=61 + k,
+            )
+        )
+    return sections
