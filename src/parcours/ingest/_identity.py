@@ -19,12 +19,20 @@ MAX_ROUNDS = 64
 _FACT_TABLES = ("interactions", "transactions", "responses")
 
 
-def resolve_identities(wh: Warehouse, kinds: list[str], *, source: str, load_id: str) -> None:
-    """Give every row of ``__good`` a customer id; create, extend and merge customers."""
+def resolve_identities(
+    wh: Warehouse, kinds: list[str], *, source: str, load_id: str, ts: str | None = None
+) -> None:
+    """Give every row of ``__good`` a customer id; create, extend and merge customers.
+
+    With ``ts`` (the rows' time column), also leave ``__seen``: each customer of the load with the
+    first and last time of its rows, taken per identifier tuple on the way (no second pass over
+    the rows)."""
     columns = [ident("__id_" + k) for k in kinds]
+    seen = f", min({ts}) AS __first, max({ts}) AS __last" if ts else ""
     wh.execute(
         "CREATE OR REPLACE TEMP TABLE __tuples AS SELECT row_number() OVER () AS __tid, * FROM "
-        f"(SELECT DISTINCT __tk, {', '.join(columns)} FROM __good)"
+        f"(SELECT __tk, {', '.join(columns)}{seen} FROM __good "
+        f"GROUP BY __tk, {', '.join(columns)})"
     )
     union = " UNION ALL ".join(
         f"SELECT __tid AS __row, {lit(k)} AS kind, {c} AS value FROM __tuples WHERE {c} IS NOT NULL"
@@ -126,6 +134,12 @@ def resolve_identities(wh: Warehouse, kinds: list[str], *, source: str, load_id:
         GROUP BY r.__row
         """
     )
+    if ts:
+        wh.execute(
+            "CREATE OR REPLACE TEMP TABLE __seen AS SELECT o.customer_id, "
+            "min(t.__first) AS first_seen, max(t.__last) AS last_seen "
+            "FROM __tuples AS t JOIN __tuple_owner AS o USING (__tid) GROUP BY o.customer_id"
+        )
     # Rows find their tuple by its 64-bit hash; only if two tuples share a hash (never seen in
     # practice) is the exact, slower comparison of every identifier needed.
     clash = wh.fetchone(

@@ -125,10 +125,12 @@ def load_file(
         wh.execute("CREATE OR REPLACE TEMP VIEW __good AS FROM __typed WHERE __problem IS NULL")
         register_touchpoints(wh, touchpoints.rows() if touchpoints else [])
         step("identities", 1, 4)
-        resolve_identities(wh, list(mapping.identifiers), source=source, load_id=load_id)
+        ts = "ts" if "ts" in mapping.columns else None
+        kinds = list(mapping.identifiers)
+        resolve_identities(wh, kinds, source=source, load_id=load_id, ts=ts)
         step("write", 2, 4)
         already = write_target(wh, mapping, source, load_id)
-        touch_customers(wh, mapping)
+        touch_customers(wh, mapping, seen_ready=ts is not None)
         quarantined = _count(wh, "SELECT count(*) FROM __typed WHERE __problem IS NOT NULL")
         quarantined += len(raw.rejects)
         loaded = raw.rows_read - quarantined
@@ -356,7 +358,9 @@ def _build_typed(
         row_key = "__content"
     used = sorted({c.raw_col for c in read if c.raw_col})
     trims = ", ".join(["__row", *raw_cells] + [f"{sql.raw_text(c)} AS {_trimmed(c)}" for c in used])
-    kept = ["__row", *(sql.ident(c.alias) for c in checks), "__key"]
+    # The mapped id lives on in __key ('source:id'), which is what the target stores.
+    kept = ["__row", *(sql.ident(c.alias) for c in checks if not keyed or c.alias != id_col)]
+    kept.append("__key")
     if tp_select:
         kept.append("__tp")
     id_columns = ", ".join(sql.ident("__id_" + k) for k in mapping.identifiers)
@@ -382,14 +386,28 @@ def _build_typed(
 
 
 def _flag_duplicates(wh: Warehouse, mapping: Mapping) -> None:
-    """A row whose key was already seen earlier in the same file is a duplicate: quarantined."""
+    """A row whose key was already seen earlier in the same file is a duplicate: quarantined.
+
+    Keys are first grouped by their 64-bit hash (cheap: no string is compared or kept); only the
+    rows whose hash is shared, usually none, are then grouped by the key itself, so that two
+    different keys with the same hash are never taken for duplicates."""
+    wh.execute(
+        "CREATE OR REPLACE TEMP TABLE __dup_hashes AS SELECT hash(__key) AS h FROM __typed "
+        "WHERE __problem IS NULL GROUP BY h HAVING count(*) > 1"
+    )
+    shared = _count(wh, "SELECT count(*) FROM __dup_hashes")
+    if not shared:
+        wh.execute("DROP TABLE __dup_hashes")
+        return
     wh.execute(
         """
         CREATE OR REPLACE TEMP TABLE __dups AS
         SELECT __key, min(__row) AS first_row FROM __typed
-        WHERE __problem IS NULL GROUP BY __key HAVING count(*) > 1
+        WHERE __problem IS NULL AND hash(__key) IN (SELECT h FROM __dup_hashes)
+        GROUP BY __key HAVING count(*) > 1
         """
     )
+    wh.execute("DROP TABLE __dup_hashes")
     id_col = ID_COLUMN.get(mapping.target)
     what = f"same {id_col}" if id_col and id_col in mapping.columns else "same content"
     wh.execute(

@@ -18,7 +18,12 @@ def _col(mapping: Mapping, name: str, cast: str) -> str:
 def _attrs(mapping: Mapping) -> str:
     if not mapping.attributes:
         return "CAST(NULL AS JSON)"
-    pairs = ", ".join(f"{lit(k)}, g.{ident('__attr_' + k)}" for k in mapping.attributes)
+    names = list(mapping.attributes)
+    if len({n.casefold() for n in names}) == len(names) and all(names):
+        # A struct cast to JSON writes the same text as json_object, a third faster.
+        fields = ", ".join(f"{lit(k)}: g.{ident('__attr_' + k)}" for k in names)
+        return f"CAST({{{fields}}} AS JSON)"
+    pairs = ", ".join(f"{lit(k)}, g.{ident('__attr_' + k)}" for k in names)
     return f"json_object({pairs})"
 
 
@@ -205,17 +210,20 @@ def _same_type(found: str, wanted: str) -> bool:
     return aliases.get(found, found) == wanted
 
 
-def touch_customers(wh: Warehouse, mapping: Mapping) -> None:
-    """Every customer seen in this load has a row; first and last seen follow their activity."""
-    has_ts = "ts" in mapping.columns
-    ts = "g.ts" if has_ts else "CAST(NULL AS TIMESTAMPTZ)"
-    wh.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE __seen AS
-        SELECT g.customer_id, min({ts}) AS first_seen, max({ts}) AS last_seen
-        FROM __gi AS g GROUP BY g.customer_id
-        """
-    )
+def touch_customers(wh: Warehouse, mapping: Mapping, *, seen_ready: bool = False) -> None:
+    """Every customer seen in this load has a row; first and last seen follow their activity.
+
+    ``seen_ready``: identity resolution already left ``__seen`` (customer, first, last seen)."""
+    if not seen_ready:
+        has_ts = "ts" in mapping.columns
+        ts = "g.ts" if has_ts else "CAST(NULL AS TIMESTAMPTZ)"
+        wh.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE __seen AS
+            SELECT g.customer_id, min({ts}) AS first_seen, max({ts}) AS last_seen
+            FROM __gi AS g GROUP BY g.customer_id
+            """
+        )
     _upsert(
         wh,
         "__seen",
