@@ -67,3 +67,30 @@ def test_reactivation_writes_targets_and_tracks_them(ws: Path, tmp_path: Path) -
     missing = CliRunner().invoke(cli, ["reactivation", "-w", str(ws), "--track", str(out)])
     assert missing.exit_code == 2
     assert "--since" in missing.output
+
+
+def test_report_sections_flows_rfm_and_churn(ws: Path) -> None:
+    from parcours.lifecycle import report_sections
+    from parcours.workspace import Workspace
+
+    with Workspace.open(ws) as workspace:
+        sections = report_sections(workspace, workspace.journey(), "fr")
+        keys = [s.key for s in sections]
+        assert keys == ["lifecycle_flows", "lifecycle_churn", "lifecycle_rfm"]
+        flows, churn, rfm = sections
+        assert "<svg" in flows.html
+        assert flows.tables["lifecycle_transitions"]["from"].tolist()[0] == "unknown"
+        assert "Taux d'attrition =" in churn.reading
+        assert "Taux d&#x27;attrition =" in churn.html  # escaped in the HTML
+        assert "Part du CA" in rfm.html
+        assert rfm.tables["lifecycle_rfm_segments"]["revenue_share"].sum() == pytest.approx(1.0)
+        english = report_sections(workspace, None, "en")
+        assert "Revenue share" in english[2].html
+
+
+def test_report_sections_say_when_there_is_no_data(workspace) -> None:
+    from parcours.lifecycle import report_sections
+
+    sections = report_sections(workspace, None, "en")
+    assert all(s.no_data for s in sections)
+    assert "no data" in sections[0].reading

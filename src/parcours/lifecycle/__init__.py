@@ -21,6 +21,7 @@ from parcours.lifecycle._reactivation import (
     reactivation_rate,
     reactivation_targets,
 )
+from parcours.lifecycle._report import report_sections
 from parcours.lifecycle._rfm import SEGMENT_TABLE, SEGMENTS, rfm, rfm_segments, segment_of
 from parcours.lifecycle._states import (
     CUSTOMER_STATES,
@@ -33,16 +34,27 @@ from parcours.lifecycle._states import (
     workspace_events,
 )
 from parcours.lifecycle._summary import summary
+from parcours.lifecycle._workspace import (
+    MODELS,
+    ClvResult,
+    LifecycleView,
+    clv,
+    workspace_lifecycle,
+    workspace_targets,
+)
 
 __all__ = [
     "CUSTOMER_STATES",
+    "MODELS",
     "SEGMENTS",
     "SEGMENT_TABLE",
     "STATES",
     "BetaGeo",
+    "ClvResult",
     "GammaGamma",
     "HoldoutEvaluation",
     "LifecycleError",
+    "LifecycleView",
     "ModifiedBetaGeo",
     "ParetoNBD",
     "RiskRanking",
@@ -50,6 +62,7 @@ __all__ = [
     "ZeroRepeatAliveWarning",
     "churn_rates",
     "churn_risk",
+    "clv",
     "customer_context",
     "evaluate_holdout",
     "export_targets",
@@ -57,10 +70,13 @@ __all__ = [
     "lifecycle_states",
     "reactivation_rate",
     "reactivation_targets",
+    "report_sections",
     "rfm",
     "rfm_segments",
     "segment_of",
     "summary",
     "transitions",
     "workspace_events",
+    "workspace_lifecycle",
+    "workspace_targets",
 ]

@@ -122,7 +122,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "customers known at the start stayed in the same state.",
     },
     "lifecycle.reading.rfm": {
-        "fr": "{top} concentre {share} du chiffre d'affaires avec {customers} des clients.",
+        "fr": "{top} concentrent {share} du chiffre d'affaires avec {customers} des clients.",
         "en": "{top} bring {share} of revenue with {customers} of customers.",
     },
     "lifecycle.reading.churn": {
