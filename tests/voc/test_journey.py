@@ -49,7 +49,18 @@ def test_contract_columns(demo_voc: JourneyVoc) -> None:
 def test_stage_nps_matches_the_planted_answers(demo_workspace: Path, demo_voc: JourneyVoc) -> None:
     truth = load_truth(demo_workspace)
     sat = demo_voc.satisfaction
-    stage_rows = sat[sat["channel"].isna() & sat["touchpoint"].isna() & (sat["metric"] == "nps")]
+    overall = sat[sat["stage"].isna() & (sat["metric"] == "nps")]
+    assert len(overall) == 1
+    assert (
+        overall["n"].iloc[0]
+        == sat[sat["stage"].notna() & sat["channel"].isna() & (sat["metric"] == "nps")]["n"].sum()
+    )
+    stage_rows = sat[
+        sat["stage"].notna()
+        & sat["channel"].isna()
+        & sat["touchpoint"].isna()
+        & (sat["metric"] == "nps")
+    ]
     reimbursement = stage_rows.set_index("stage").loc["reimbursement"]
     irritant = next(e for e in truth.irritants if e.id == "slow-reimbursement")
     # The stage's NPS lies between the irritated answers' NPS and the rest's.
@@ -84,8 +95,9 @@ def test_period_filter_and_persona_error(demo_workspace: Path) -> None:
     with Workspace.open(demo_workspace) as ws:
         first_month = journey_voc(ws, period=(start, start + dt.timedelta(days=30)))
         everything = journey_voc(ws, classifier="lexicon")
-        n_month = first_month.satisfaction.query("metric == 'nps' and channel.isna()")["n"].sum()
-        n_all = everything.satisfaction.query("metric == 'nps' and channel.isna()")["n"].sum()
+        query = "metric == 'nps' and stage.isna()"
+        n_month = first_month.satisfaction.query(query)["n"].sum()
+        n_all = everything.satisfaction.query(query)["n"].sum()
         assert 0 <= n_month < n_all
         try:
             import parcours.personas as personas_module

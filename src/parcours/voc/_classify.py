@@ -36,7 +36,9 @@ def classify_verbatims(
     """
     series = pd.Series(list(texts), dtype="object")
     lang_list = list(langs) if langs is not None else [None] * len(series)
-    keys = pd.DataFrame({"text": series, "lang": lang_list})
+    keys = pd.DataFrame({"text": series, "lang": pd.Series(lang_list, dtype="object")})
+    if keys.empty:
+        return pd.DataFrame(columns=["verbatim", "lang", "label", "theme", "score"])
     keys["lang"] = [
         lang if lang in ("fr", "en") else (detect_lang(text) if isinstance(text, str) else None)
         for text, lang in zip(keys["text"], keys["lang"], strict=True)
@@ -47,6 +49,8 @@ def classify_verbatims(
         found = classify(text, lang) if threshold is None else classify(text, lang, threshold)
         results.append((text, lang, found.label, found.theme, found.score))
     table = pd.DataFrame(results, columns=["text", "lang", "label", "theme", "score"])
+    table["lang"] = table["lang"].astype("object")
+    keys["lang"] = keys["lang"].astype("object")
     if model is not None and len(table):
         table["label"] = model.predict(table["text"].tolist())
         themes = model.predict_themes(table["text"].tolist())

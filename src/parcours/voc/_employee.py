@@ -82,6 +82,7 @@ def employee_experience(
     nps_rows = (
         customer.satisfaction[
             (customer.satisfaction["metric"] == "nps")
+            & customer.satisfaction["stage"].notna()
             & customer.satisfaction["channel"].isna()
             & customer.satisfaction["touchpoint"].isna()
         ].set_index("stage")

@@ -3,8 +3,9 @@
 ``journey_voc(workspace, journey, persona=None, period=None) -> JourneyVoc`` with:
 
 - ``satisfaction``: stage, channel, touchpoint, metric (nps|csat|ces), value, n, ci_low, ci_high,
-  small_sample — one row per stage (channel and touchpoint empty), per stage x channel (touchpoint
-  empty) and per touchpoint (stage, channel and touchpoint filled);
+  small_sample — the whole journey (stage, channel and touchpoint empty), then one row per stage
+  (channel and touchpoint empty), per stage x channel (touchpoint empty) and per touchpoint
+  (stage, channel and touchpoint filled). NPS in points, CSAT in %, CES mean on 1-5;
 - ``emotion``: stage, value (-2..+2), n — journey order;
 - ``verbatims``: stage, touchpoint, kind (irritant|enchantment), theme, weight, occurrences,
   verbatim — heaviest first;
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import pandas as pd
 
 from parcours.errors import ParcoursError
@@ -165,7 +167,9 @@ def _answer_id(response_id: str) -> str:
 
 
 def _contract_satisfaction(responses: Any, min_n: int) -> pd.DataFrame:
+    overall = responses.mutate(_all=ibis.literal("all"))
     parts = [
+        satisfaction(overall, ["_all"], min_n=min_n).drop(columns="_all"),
         satisfaction(responses, ["stage"], min_n=min_n),
         satisfaction(responses, ["stage", "channel"], min_n=min_n),
         satisfaction(
@@ -174,17 +178,20 @@ def _contract_satisfaction(responses: Any, min_n: int) -> pd.DataFrame:
             min_n=min_n,
         ),
     ]
-    frame = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    filled = [p for p in parts if len(p)]
+    if not filled:
+        return pd.DataFrame(columns=list(SATISFACTION_CONTRACT))
+    frame = pd.concat(filled, ignore_index=True)
     if frame.empty:
         return pd.DataFrame(columns=list(SATISFACTION_CONTRACT))
-    for column in ("channel", "touchpoint"):
+    for column in ("stage", "channel", "touchpoint"):
         if column not in frame.columns:
             frame[column] = None
     frame = frame[list(SATISFACTION_CONTRACT)]
     frame["n"] = frame["n"].astype("int64")
     frame["small_sample"] = frame["small_sample"].astype(bool)
-    frame = frame.astype({"channel": "object", "touchpoint": "object"})
-    for column in ("channel", "touchpoint"):
+    frame = frame.astype({"stage": "object", "channel": "object", "touchpoint": "object"})
+    for column in ("stage", "channel", "touchpoint"):
         frame[column] = frame[column].where(frame[column].notna(), None)
     return frame
 

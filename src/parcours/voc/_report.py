@@ -29,6 +29,28 @@ def _stage_labels(journey: Any, lang: str) -> dict[str, str]:
     return labels
 
 
+def _text(value: Any, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def _touchpoint_labels(journey: Any, lang: str) -> dict[str, str]:
+    """Touchpoint id -> its label, or its channel's name when it has none."""
+    channels = {c.id: _text(c.label, lang) for c in journey.channels}
+    return {
+        tp.id: _text(tp.label, lang) or channels.get(tp.channel, tp.id)
+        for tp in journey.touchpoints
+    }
+
+
+def _in_language(examples: list[str], lang: str) -> list[str]:
+    """The verbatims written in the report's language first (stable otherwise)."""
+    from parcours.voc._lexicon import detect_lang
+
+    return sorted(examples, key=lambda text: detect_lang(text) != lang)
+
+
 def _theme(theme: Any, lang: str) -> str:
     key = f"voc.theme.{theme if isinstance(theme, str) and theme else 'other'}"
     try:
@@ -50,13 +72,22 @@ def _nps_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang) -> Any:
     from parcours.render import Section
 
     sat = voc.satisfaction
-    rows = sat[(sat["metric"] == "nps") & sat["channel"].isna() & sat["touchpoint"].isna()]
+    rows = sat[
+        (sat["metric"] == "nps")
+        & sat["stage"].notna()
+        & sat["channel"].isna()
+        & sat["touchpoint"].isna()
+    ]
     order = {s: i for i, s in enumerate(labels)}
     rows = rows.assign(_o=rows["stage"].map(order)).sort_values("_o").drop(columns="_o")
     title = t("voc.title.nps_by_stage", lang)
     if rows.empty:
         return Section(
-            "nps_by_stage", title, t("voc.reading.no_responses", lang), order=ORDER, no_data=True
+            "voc_nps_by_stage",
+            title,
+            t("voc.reading.no_responses", lang),
+            order=ORDER,
+            no_data=True,
         )
     names = [labels.get(s, s) for s in rows["stage"]]
     try:
@@ -93,22 +124,28 @@ def _nps_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang) -> Any:
         t(k, lang) for k in ("voc.col.stage", "voc.col.value", "voc.col.interval", "voc.col.n")
     ] + [t("voc.col.small", lang)]
     return Section(
-        "nps_by_stage",
+        "voc_nps_by_stage",
         title,
         t("voc.reading.nps_by_stage", lang, min_n=DEFAULT_MIN_N),
         html=html + _table(shown, headers),
-        tables={"nps_by_stage": table},
+        tables={"voc_nps_by_stage": table},
         order=ORDER,
     )
 
 
 def _ranking_section(
-    voc: JourneyVoc, labels: dict[str, str], lang: Lang, kind: str, top: int
+    voc: JourneyVoc,
+    labels: dict[str, str],
+    lang: Lang,
+    kind: str,
+    top: int,
+    touchpoints: dict[str, str] | None = None,
 ) -> Any:
     from parcours.render import Section
 
-    key = "irritants" if kind == "irritant" else "enchantments"
-    title = t(f"voc.title.{key}", lang)
+    name = "irritants" if kind == "irritant" else "enchantments"
+    key = f"voc_{name}"
+    title = t(f"voc.title.{name}", lang)
     ranking = voc.ranking
     rows = ranking[ranking["kind"] == kind].head(top) if len(ranking) else ranking
     if rows.empty:
@@ -118,11 +155,17 @@ def _ranking_section(
     shown = pd.DataFrame(
         {
             "stage": [labels.get(s, s) for s in rows["stage"]],
-            "touchpoint": [tp if isinstance(tp, str) else "—" for tp in rows["touchpoint"]],
+            "touchpoint": [
+                (touchpoints or {}).get(tp, tp) if isinstance(tp, str) else "—"
+                for tp in rows["touchpoint"]
+            ],
             "theme": [_theme(th, lang) for th in rows["theme"]],
             "weight": [number(w, lang, 0) for w in rows["weight"]],
             "occurrences": [number(o, lang) for o in rows["occurrences"]],
-            "verbatim": [" / ".join(f"« {v} »" for v in ex[:2]) for ex in rows["examples"]],
+            "verbatim": [
+                " / ".join(f"« {v} »" for v in _in_language(list(ex), lang)[:2])
+                for ex in rows["examples"]
+            ],
         }
     )
     headers = [
@@ -152,7 +195,7 @@ def _emotion_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang, journe
     curve = voc.emotion
     if curve.empty:
         return Section(
-            "emotion", title, t("voc.reading.no_responses", lang), order=ORDER + 3, no_data=True
+            "voc_emotion", title, t("voc.reading.no_responses", lang), order=ORDER + 3, no_data=True
         )
     by_stage = dict(zip(curve["stage"], curve["value"], strict=True))
     stages = list(labels)
@@ -182,11 +225,11 @@ def _emotion_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang, journe
     headers = [t(k, lang) for k in ("voc.col.stage", "voc.col.emotion", "voc.col.n")]
     table = curve.reset_index(drop=True)
     return Section(
-        "emotion",
+        "voc_emotion",
         title,
         t("voc.reading.emotion", lang, peak_end=peak_text),
         html=html + _table(shown, headers),
-        tables={"emotion": table, "peak_end": pd.DataFrame({"peak_end": [peak]})},
+        tables={"voc_emotion": table, "peak_end": pd.DataFrame({"peak_end": [peak]})},
         order=ORDER + 3,
     )
 
@@ -197,9 +240,10 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
     model = workspace.journey(journey) if journey is None or isinstance(journey, str) else journey
     voc = journey_voc(workspace, model)
     labels = _stage_labels(model, language)
+    touchpoints = _touchpoint_labels(model, language)
     return [
         _nps_section(voc, labels, language),
-        _ranking_section(voc, labels, language, "irritant", 10),
-        _ranking_section(voc, labels, language, "enchantment", 5),
+        _ranking_section(voc, labels, language, "irritant", 10, touchpoints),
+        _ranking_section(voc, labels, language, "enchantment", 5, touchpoints),
         _emotion_section(voc, labels, language, model),
     ]
