@@ -7,7 +7,9 @@ Chromium, the ``.png`` and ``.pdf``. Long journeys are cut into bands of at most
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,7 +43,15 @@ PHASE_TINTS = ("#e3eef8", "#fbeedb", "#dff2ea", "#f4e4ee", "#e9f4fb", "#f2f2f2")
 MOT_TINT = "#fff6e5"
 HIGHLIGHT = "#f7f0a6"  # Okabe-Ito yellow, lightened: marks what the target changes
 
-Cell = tuple[str, float]  # svg fragment drawn at (0, 0), its height
+Cell = tuple[str, float]
+_COLUMN: contextvars.ContextVar[float] = contextvars.ContextVar(
+    "parcours_map_column", default=COL_W
+)
+
+
+def _col_w() -> float:
+    """Width of a stage column in the map being drawn (wider to fill a landscape page)."""
+    return _COLUMN.get()  # svg fragment drawn at (0, 0), its height
 
 
 @dataclass
@@ -78,7 +88,7 @@ def _no_data(lang: Lang, key: str = "render.map.no_data") -> str:
 
 def _stage_cell(stage: StageView, lang: Lang) -> Cell:
     label = t("report.quote_open", lang) + stage.label + t("report.quote_close", lang)
-    lines = wrap(label, COL_W - 2 * PAD, 13, 4, bold=True)
+    lines = wrap(label, _col_w() - 2 * PAD, 13, 4, bold=True)
     frag, h = _block(lines, 0, 0, 13, weight="bold")
     if stage.moment_of_truth:
         frag += text_lines(
@@ -318,7 +328,7 @@ def _bands(data: MapData) -> list[list[int]]:
 def _lanes(data: MapData, band: list[int]) -> list[_Lane]:
     lang = data.lang
     stages = [data.stages[i] for i in band]
-    inner = COL_W - 2 * PAD
+    inner = _col_w() - 2 * PAD
     last = len(data.stages) - 1
 
     def per(fn: Callable[[StageView], Cell]) -> list[Cell]:
@@ -412,7 +422,7 @@ def _lanes(data: MapData, band: list[int]) -> list[_Lane]:
 
 
 def _col_x(k: int) -> float:
-    return MARGIN + LABEL_W + COL_W * k
+    return MARGIN + LABEL_W + _col_w() * k
 
 
 def _ruptures_row(data: MapData, band: list[int]) -> Cell:
@@ -423,8 +433,8 @@ def _ruptures_row(data: MapData, band: list[int]) -> Cell:
         a, b = where.get(rupture.source), where.get(rupture.target)
         if a is None and b is None:
             continue
-        x0 = _col_x(a) + COL_W / 2 if a is not None else _col_x(0)
-        x1 = _col_x(b) + COL_W / 2 if b is not None else _col_x(len(band))
+        x0 = _col_x(a) + _col_w() / 2 if a is not None else _col_x(0)
+        x1 = _col_x(b) + _col_w() / 2 if b is not None else _col_x(len(band))
         if abs(x1 - x0) < 40:
             x0, x1 = x0 - 40, x1 + 40
         x0, x1 = min(x0, x1), max(x0, x1)
@@ -440,7 +450,7 @@ def _ruptures_row(data: MapData, band: list[int]) -> Cell:
             f'<circle cx="{x0:.1f}" cy="{cy:.1f}" r="4" fill="{IRRITANT}"/>'
             f'<circle cx="{x1:.1f}" cy="{cy:.1f}" r="4" fill="#ffffff" stroke="{IRRITANT}" stroke-width="2"/>'
         )
-        lines = wrap(rupture.label, max(COL_W, x1 - x0) - 10, BODY, 2)
+        lines = wrap(rupture.label, max(_col_w(), x1 - x0) - 10, BODY, 2)
         parts.append(text_lines(lines, mid, cy + 20, size=BODY, anchor="middle"))
         y += 22 + len(lines) * BODY * 1.25 + 6
     # drawn in page coordinates: the lane translates by its y only
@@ -485,7 +495,7 @@ def _emotion_row(data: MapData, band: list[int]) -> Cell:
                 run = []
                 runs.append(run)
                 continue
-            run.append(f"{_col_x(j) + COL_W / 2:.1f},{sy(v):.1f}")
+            run.append(f"{_col_x(j) + _col_w() / 2:.1f},{sy(v):.1f}")
         for r in runs:
             if len(r) > 1:
                 dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -495,7 +505,7 @@ def _emotion_row(data: MapData, band: list[int]) -> Cell:
         for j, v in enumerate(vals):
             if v is None:
                 continue
-            x, y = _col_x(j) + COL_W / 2, sy(v)
+            x, y = _col_x(j) + _col_w() / 2, sy(v)
             if marker == "square":
                 parts.append(
                     f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{colour}" stroke="#ffffff"/>'
@@ -615,7 +625,7 @@ def _band(data: MapData, band: list[int], top: float) -> tuple[str, float]:
     for j, i in enumerate(band):
         if data.stages[i].moment_of_truth:
             parts.append(
-                f'<rect x="{_col_x(j) + 1:.1f}" y="{body_top:.1f}" width="{COL_W - 2:.1f}" height="{y - body_top:.1f}" fill="{MOT_TINT}" stroke="{IRRITANT}" stroke-width="1.5" stroke-dasharray="5 3"/>'
+                f'<rect x="{_col_x(j) + 1:.1f}" y="{body_top:.1f}" width="{_col_w() - 2:.1f}" height="{y - body_top:.1f}" fill="{MOT_TINT}" stroke="{IRRITANT}" stroke-width="1.5" stroke-dasharray="5 3"/>'
             )
     for j in range(1, len(band)):
         parts.append(
@@ -740,11 +750,35 @@ def _legend(data: MapData, width: float, top: float) -> tuple[str, float]:
     return "".join(parts), y
 
 
-def map_svg(data: MapData) -> str:
-    """The journey map of ``data`` as one accessible SVG document."""
+PAGE_RATIO = 404 / 279  # A3 landscape inside its margins
+
+
+def map_svg(data: MapData, fit: float | None = PAGE_RATIO) -> str:
+    """The journey map of ``data`` as one accessible SVG document.
+
+    With ``fit`` (width / height), columns are widened step by step (text wraps less, the map
+    gets lower) until the map is about that shape, so that it fills a landscape page.
+    """
+    if fit is None:
+        return _draw(data)
+    best = ""
+    for width in (COL_W, 240.0, 270.0, 300.0, 330.0, 360.0):
+        token = _COLUMN.set(width)
+        try:
+            drawn = _draw(data)
+        finally:
+            _COLUMN.reset(token)
+        size = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', drawn)
+        if best and size and float(size.group(1)) / float(size.group(2)) > fit * 1.05:
+            break
+        best = drawn
+    return best
+
+
+def _draw(data: MapData) -> str:
     bands = _bands(data)
     columns = max(len(b) for b in bands)
-    width = 2 * MARGIN + LABEL_W + COL_W * max(columns, 3)
+    width = 2 * MARGIN + LABEL_W + _col_w() * max(columns, 3)
     header, y = _header(data, width)
     parts = [header]
     for band in bands:

@@ -128,9 +128,16 @@ def journey_table(warehouse: Any, journey: Any, lang: str | None = None) -> dict
 
 
 def _section_files(section: Section) -> list[tuple[str, str]]:
-    """(file name, stem) of each CSV of a section: ``<key>_<stem>.csv`` (``<key>.csv`` if equal)."""
+    """(file name, stem) of each CSV of a section: ``<key>_<stem>.csv``, or ``<stem>.csv`` when
+    the stem already starts with the key's package prefix (``analytics_funnel_dropped``)."""
+    prefix = section.key.split("_", 1)[0] + "_"
     return [
-        (f"{section.key}.csv" if stem == section.key else f"{section.key}_{stem}.csv", stem)
+        (
+            f"{stem}.csv"
+            if stem == section.key or stem.startswith(prefix)
+            else f"{section.key}_{stem}.csv",
+            stem,
+        )
         for stem in section.tables
     ]
 
@@ -203,12 +210,19 @@ def _nps_by_stage(workspace: Any, journey: Any, lang: Lang) -> Section | None:
     )
 
 
-def write_report(workspace: Any, journey: Any, out_dir: Path, lang: str | None = None) -> Path:
+def write_report(
+    workspace: Any,
+    journey: Any,
+    out_dir: Path,
+    lang: str | None = None,
+    sections: list[Section] | None = None,
+) -> Path:
     """Write ``report.html`` (and the CSV numbers behind it) into ``out_dir``; return the HTML.
 
     The report holds the journey map, the stage x channel table, the sections every installed
-    capability contributes (``collect_sections``), each with its one-line reading and its CSV
-    files, and the loads table.
+    capability contributes (``collect_sections``, plus the report's own NPS chart when no
+    capability draws one; or exactly ``sections`` when given), each with its one-line reading
+    and its CSV files, and the loads table.
     """
     language: Lang = lang if lang in ("fr", "en") else get_lang()  # type: ignore[assignment]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -219,11 +233,11 @@ def write_report(workspace: Any, journey: Any, out_dir: Path, lang: str | None =
     maps = map_data(workspace, journey, lang=language)
     for stem, frame in maps[0].frames().items():
         frame.to_csv(out_dir / f"{stem}.csv", index=False)
-    sections = collect_sections(workspace, journey, language)
-    sections = sorted(
-        [*sections, *_fallback_sections(workspace, journey, language, {s.key for s in sections})],
-        key=lambda s: s.order,
-    )
+    if sections is None:
+        collected = collect_sections(workspace, journey, language)
+        keys = {s.key for s in collected}
+        sections = [*collected, *_fallback_sections(workspace, journey, language, keys)]
+    sections = sorted(sections, key=lambda s: s.order)
     blocks = []
     for section in sections:
         files = _section_files(section)
