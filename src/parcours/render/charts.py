@@ -405,9 +405,16 @@ def bars(
     top = 8
     height = top + (bar_height + 8) * n + 26
     uid = f"h{next(_ids)}"
+    # hatching for bars resting on too few answers, in the bar's own colour
     parts = [
-        f'<defs><pattern id="{uid}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="{colour}" stroke-width="3"/></pattern></defs>'
+        "<defs>"
+        + "".join(
+            f'<pattern id="{uid}{tag}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+            f'<line x1="0" y1="0" x2="0" y2="6" stroke="{ink}" stroke-width="3"/></pattern>'
+            for tag, ink in (("p", colour), ("n", negative_colour))
+        )
+        + "</defs>"
     ]
     tick = dmin
     while tick <= dmax + step / 2:
@@ -437,9 +444,10 @@ def bars(
         text = fmt(v, lang, as_percent=as_percent)
         if v is not None:
             x0, x1 = sorted((sx(0), sx(v)))
-            fill = f"url(#{uid})" if weak_[i] else (negative_colour if v < 0 else colour)
+            edge = negative_colour if v < 0 else colour
+            fill = f"url(#{uid}{'n' if v < 0 else 'p'})" if weak_[i] else edge
             parts.append(
-                f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(x1 - x0, 1):.1f}" height="{bar_height:.1f}" fill="{fill}" stroke="{colour}" stroke-width="{1 if weak_[i] else 0}"/>'
+                f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(x1 - x0, 1):.1f}" height="{bar_height:.1f}" fill="{fill}" stroke="{edge}" stroke-width="{1 if weak_[i] else 0}"/>'
             )
         lo, hi = lows[i], highs[i]
         interval = ""
