@@ -175,6 +175,18 @@ def map_html(maps: Sequence[MapData], *, standalone: bool = True) -> str:
     }
     for data in maps:
         frames = data.frames()
+        # the CSV keep ids; the page shows the words of the map
+        phases = dict(data.phases)
+        labels = {s.id: s.label for s in data.stages}
+        words = {
+            key: t(f"report.{key}", lang)
+            for key in ("push", "pull", "informative", "transactional")
+        }
+        frames["map_stages"]["phase"] = frames["map_stages"]["phase"].replace(phases)
+        touchpoints = frames["map_touchpoints"]
+        touchpoints["stage"] = touchpoints["stage"].replace(labels)
+        for column in ("direction", "nature"):
+            touchpoints[column] = touchpoints[column].replace(words)
         stages = frames["map_stages"][
             ["label", "phase", "interactions", "customers", "conversion", "emotion"]
         ]
