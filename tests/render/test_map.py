@@ -348,3 +348,29 @@ def test_every_text_of_the_map_reads_on_every_background(demo, tmp_path, lang):
         assert worst >= needed, (content, fill, worst)
         colours.add(fill)
     assert len(colours) >= 3
+
+
+def test_persona_map_counts_only_that_personas_customers(demo_workspace, tmp_path):
+    personas = pytest.importorskip("parcours.personas")
+
+    copy = tmp_path / "ws"
+    shutil.copytree(demo_workspace, copy, ignore=shutil.ignore_patterns("*.wal"))
+    demo_files = Path(personas.__file__).parent / "data" / "demo"
+    for file in demo_files.glob("*.yaml"):
+        shutil.copy(file, copy / "personas" / file.name)
+    with Workspace.open(copy) as ws:
+        # a quick projection (logistic) is enough to test the filter
+        personas.score(ws, personas.fit(ws, estimator="logistic", save=False))
+        members = personas.assignments(ws)
+        seniors = set(members.loc[members.persona == "senior", "customer_id"])
+        assert seniors
+        frame = ws.table("interactions").to_pandas()
+        expected = frame[frame.customer_id.isin(seniors) & frame.stage.notna()]
+        data = map_data(ws, ws.journey(), lang="fr", persona="senior")[0]
+        assert "touchpoints" not in data.notes
+        got = {s.id: s.interactions for s in data.stages}
+        assert got == {k: int(v) for k, v in expected.groupby("stage").size().items()} | {
+            s: 0 for s in got if s not in set(expected.stage)
+        }
+        everyone = map_data(ws, ws.journey(), lang="fr")[0]
+        assert sum(got.values()) < sum(s.interactions for s in everyone.stages)
