@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
 from parcours.errors import ParcoursError
@@ -76,10 +77,27 @@ def parse_duration(value: Any, what: str = "duration") -> float:
     )
 
 
+@ibis.udf.scalar.builtin(  # type: ignore[untyped-decorator]  # Ibis does not type it
+    name="epoch_ms", signature=((idt.Timestamp(timezone="UTC"),), idt.int64)
+)
+def _epoch_ms(ts: Any) -> Any:  # DuckDB's epoch_ms: milliseconds since 1970, time zone aware
+    ...
+
+
 def seconds(ts: ir.TimestampValue) -> ir.FloatingValue:
-    """Seconds since the epoch to the millisecond, on every engine (Spark cannot extract
-    microseconds through Ibis)."""
-    whole = ts.truncate("s").epoch_seconds().cast("float64")
+    """Seconds since the epoch to the millisecond, the same on every engine.
+
+    DuckDB has a fast exact function for it; elsewhere (Spark cannot extract microseconds through
+    Ibis) whole seconds plus the milliseconds.
+    """
+    try:
+        engine = ts.get_backend().name
+    except Exception:  # an unbound expression: Ibis' default engine
+        engine = "duckdb"
+    if engine == "duckdb":
+        value: ir.FloatingValue = _epoch_ms(ts).cast("float64") / 1e3
+        return value
+    whole = ts.epoch_seconds().cast("float64").floor()
     return whole + ts.millisecond().cast("float64") / 1e3
 
 

@@ -92,7 +92,8 @@ class Step:
                     f"expected a column {column!r} in the events for step {self.name!r}, found "
                     f"columns {', '.join(t.columns)}"
                 )
-            term = t[column].cast("string").isin(list(values))
+            value = t[column] if t[column].type().is_string() else t[column].cast("string")
+            term = value.isin(list(values))
             condition = term if condition is None else condition & term
         assert condition is not None
         return condition.fill_null(False)
@@ -246,11 +247,18 @@ def funnel(
     exclusion_events = [
         t.filter(e.step.matches(t)).select("customer_id", _x=seconds(t.ts)) for e in excl
     ]
-    t = t.mutate(**matches)
+    if mode != "strict":
+        # Only step events matter outside strict mode: filter before numbering them.
+        relevant = matches["m1"]
+        for k in range(2, n + 1):
+            relevant = relevant | matches[f"m{k}"]
+        t = t.filter(relevant)
+        matches = {f"m{k}": parsed[k - 1].matches(t) for k in range(1, n + 1)}
+    # Carry only what the numbering and the steps need through the window sorts.
+    keep = ["customer_id", "ts", *[c for c in (breakdown,) if c], *_tiebreak_columns(t)]
+    t = t.select(*dict.fromkeys(keep), **matches)
     first = ibis.cases(*((t[f"m{k}"], k) for k in range(1, n + 1)), else_=n + 1)
     t = t.mutate(_first=first)
-    if mode != "strict":
-        t = t.filter(t._first <= n)
     keys = [t.ts, t._first, *tiebreak(t)]
     t = t.mutate(
         _rid=ibis.row_number().over(group_by=t.customer_id, order_by=keys), _t=seconds(t.ts)
@@ -306,6 +314,10 @@ def funnel(
         breakdown=breakdown,
         optional=[s.optional for s in parsed],
     )
+
+
+def _tiebreak_columns(t: ir.Table) -> list[str]:
+    return [key.get_name() for key in tiebreak(t)]
 
 
 def _timestamp(value: Any) -> Any:
