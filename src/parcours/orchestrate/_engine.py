@@ -1171,9 +1171,7 @@ class Orchestrator:
             message = self._message(scenario, step, enr, contact, key)
             if status == "retry":  # known not taken by the provider: safe to send again
                 conn.execute(
-                    db.ledger.update()
-                    .where(db.ledger.c.key == key)
-                    .values(status="sending", attempts=existing["attempts"] + 1)
+                    db.ledger.update().where(db.ledger.c.key == key).values(status="sending")
                 )
                 return _Prepared("send", message=message, channel=channel)
             return _Prepared("reconcile", message=message, channel=channel)  # sending | unknown
@@ -1309,6 +1307,7 @@ class Orchestrator:
                     if (cap.days is not None and oldest is not None)
                     else frees
                 )
+                until = max(until, now + 1.0)  # a slot frees strictly later: never a busy loop
                 latest = until if latest is None else max(latest, until)
         return latest
 
