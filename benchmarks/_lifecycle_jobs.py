@@ -20,6 +20,8 @@ def make_btyd(n: int, path: str) -> None:
 
     frame = simulate_bgnbd(n, seed=7, **TRUTH)
     frame.to_parquet(path, index=False)
+    # the lifetimes venv has no Parquet reader that works with numpy<2
+    frame.to_csv(path.replace(".parquet", ".csv"), index=False)
 
 
 def make_transactions(n: int, path: str) -> None:
@@ -57,7 +59,7 @@ def fit_lifetimes(path: str, grouped: bool) -> None:
     import pandas as pd
     from lifetimes import BetaGeoFitter
 
-    frame = pd.read_parquet(path)
+    frame = pd.read_csv(path.replace(".parquet", ".csv"))
     started = time.perf_counter()
     model = BetaGeoFitter()
     if grouped:
