@@ -19,7 +19,7 @@ from typing import Any
 from parcours.i18n import Lang, get_lang, t
 from parcours.render._map import map_svg
 from parcours.render._mapdata import MapData, Period, RenderError, gather, parse_period
-from parcours.render.charts import table_html
+from parcours.render.charts import inline, table_html
 
 __all__ = ["RenderError", "chromium", "map_data", "map_html", "render_map"]
 
@@ -157,7 +157,8 @@ def map_html(maps: Sequence[MapData], *, standalone: bool = True) -> str:
     sections = []
     for data in maps:
         label = escape(f"{t('render.map.title', lang)} — {data.title} · {', '.join(data.subtitle)}")
-        sections.append(f'<section class="map" aria-label="{label}">{map_svg(data)}</section>')
+        drawn = inline(map_svg(data))
+        sections.append(f'<section class="map" aria-label="{label}">{drawn}</section>')
     tables = []
     headers = {
         "stage": t("render.col.stage", lang),

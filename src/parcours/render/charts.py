@@ -37,6 +37,7 @@ __all__ = [
     "funnel",
     "heatmap",
     "ink_for",
+    "inline",
     "line",
     "ramp_colour",
     "sankey",
@@ -230,6 +231,12 @@ def svg(width: float, height: float, title: str, desc: str, body: str, kind: str
         f'<title id="{uid}-t">{_a(title)}</title><desc id="{uid}-d">{_a(desc)}</desc>'
         f"{body}</svg>"
     )
+
+
+def inline(markup: str) -> str:
+    """SVG ready to sit in an HTML page: HTML5 needs no namespace, and the page then names no
+    address at all (a report that works offline shows no URL)."""
+    return markup.replace(' xmlns="http://www.w3.org/2000/svg"', "")
 
 
 def _nice_step(span: float, ticks: int = 5) -> float:
