@@ -9,7 +9,7 @@ import pytest
 
 from parcours.demo import load_truth
 from parcours.errors import ParcoursError
-from parcours.voc import JourneyVoc, journey_voc
+from parcours.voc import JourneyVoc, journey_responses, journey_voc, satisfaction
 from parcours.workspace import Workspace
 
 SATISFACTION = [
@@ -125,3 +125,8 @@ def test_persona_filter_keeps_the_persona_customers(demo_workspace: Path, tmp_pa
         overall = result.satisfaction.query("metric == 'nps' and stage.isna()").iloc[0]
         assert overall["n"] == len(expected)
         assert 0 < overall["n"] < (responses["metric"] == "nps").sum()
+        grouped = satisfaction(
+            journey_responses(ws, with_persona=True), ["persona"], metrics=["nps"]
+        ).set_index("persona")
+        assert grouped.loc[name, "n"] == len(expected)
+        assert grouped["n"].sum() == (responses["metric"] == "nps").sum()

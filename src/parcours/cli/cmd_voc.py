@@ -98,7 +98,7 @@ def _metric_command(metric: str) -> Any:
         "--by",
         default="stage",
         show_default=True,
-        help="Groups, comma-separated: stage, channel, touchpoint, period.",
+        help="Groups, comma-separated: stage, channel, touchpoint, persona, period.",
     )
     @click.option("--min-n", type=int, default=30, show_default=True, help="Small-sample flag.")
     @click.option(
@@ -144,8 +144,10 @@ def _metric_command(metric: str) -> Any:
 
         _words()
         ws = open_workspace(workspace, lang)
-        responses = journey_responses(ws, journey, persona=persona, period=_period(start, end))
         keys = [k.strip() for k in by.split(",") if k.strip()]
+        responses = journey_responses(
+            ws, journey, persona=persona, period=_period(start, end), with_persona="persona" in keys
+        )
         frame = satisfaction(
             responses,
             keys,

@@ -74,7 +74,15 @@ def _journey_model(workspace: Any, journey: Any) -> Any:
 
 def _persona_customers(workspace: Any, persona: str) -> Any:
     """Ibis table of the customer ids assigned to ``persona`` by parcours.personas."""
+    table = _assignments(workspace, persona)
+    return table.filter(table.persona == persona).select("customer_id").distinct()
+
+
+def _assignments(workspace: Any, persona: str | None) -> Any:
+    """parcours.personas.assignments as an Ibis table (customer_id, persona), or a clear error."""
     from parcours.warehouse import as_table
+
+    what = f"persona {persona!r}" if persona is not None else "group by persona"
 
     try:
         module = importlib.import_module("parcours.personas")
@@ -85,28 +93,25 @@ def _persona_customers(workspace: Any, persona: str) -> Any:
     assignments = getattr(module, "assignments", None) if module is not None else None
     if assignments is None:
         raise VocError(
-            f"persona {persona!r}: expected persona assignments from parcours.personas.assignments, "
-            "found no such function in this installation (filter without --persona)"
+            f"{what}: expected persona assignments from parcours.personas.assignments, "
+            "found no such function in this installation"
         )
     try:
         table = assignments(workspace)
     except ParcoursError as exc:
         raise VocError(
-            f"persona {persona!r}: expected scored persona assignments, found none "
-            f"(score the personas first: parcours personas ...): {exc}"
+            f"{what}: expected scored persona assignments, found none "
+            f"(score the personas first with parcours.personas): {exc}"
         ) from exc
     if table is None:
-        raise VocError(
-            f"persona {persona!r}: expected scored persona assignments, found none "
-            "(score the personas first)"
-        )
+        raise VocError(f"{what}: expected scored persona assignments, found none")
     table = as_table(table)
     if "customer_id" not in table.columns or "persona" not in table.columns:
         raise VocError(
             "persona assignments: expected columns customer_id and persona, "
             f"found {', '.join(table.columns)}"
         )
-    return table.filter(table.persona == persona).select("customer_id").distinct()
+    return table.select("customer_id", "persona")
 
 
 def journey_responses(
@@ -115,8 +120,13 @@ def journey_responses(
     *,
     persona: str | None = None,
     period: Sequence[dt.date | dt.datetime | str | None] | None = None,
+    with_persona: bool = False,
 ) -> Any:
-    """The responses of the journey's stages as an Ibis table, touchpoints resolved, filtered."""
+    """The responses of the journey's stages as an Ibis table, touchpoints resolved, filtered.
+
+    ``with_persona`` adds a ``persona`` column (``unassigned`` for customers with none), so that
+    :func:`satisfaction` can group by persona.
+    """
     model = _journey_model(workspace, journey)
     table = workspace.table("responses")
     stages = [s.id for s in model.stages]
@@ -125,6 +135,13 @@ def journey_responses(
     if persona is not None:
         customers = _persona_customers(workspace, persona)
         table = table.semi_join(customers, table.customer_id == customers.customer_id)
+    if with_persona:
+        assigned = _assignments(workspace, None).distinct(on="customer_id", keep="first")
+        joined = table.left_join(assigned, table.customer_id == assigned.customer_id)
+        table = joined.select(
+            *[joined[c] for c in table.columns],
+            persona=joined.persona.fill_null("unassigned"),
+        )
     return resolve_touchpoints(table, model)
 
 
