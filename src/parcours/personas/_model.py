@@ -42,6 +42,9 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         Threads of the boosting (OpenMP) while fitting and scoring; ``None`` leaves the library's
         default (every core). One thread is the default: on a shared machine more threads than
         free cores make fitting many times slower.
+    compact : bool
+        Refit the final boosting on the features its trees use, so that scoring reads only those
+        columns (scoring millions of customers is bound by memory traffic).
     threshold : float
         Resemblance above which a held-out seed counts as found (``recall_``).
     random_state : int or None
@@ -53,14 +56,15 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         estimator: str = "boosting",
         *,
         cv: int = 3,
-        max_iter: int = 100,
-        learning_rate: float = 0.1,
-        max_leaf_nodes: int = 15,
+        max_iter: int = 20,
+        learning_rate: float = 0.3,
+        max_leaf_nodes: int = 8,
         min_samples_leaf: int = 20,
         l2_regularization: float = 1.0,
         C: float = 1.0,  # noqa: N803  # scikit-learn's name for it
         threshold: float = 0.5,
         n_threads: int | None = 1,
+        compact: bool = True,
         random_state: int | None = 0,
     ) -> None:
         self.estimator = estimator
@@ -73,6 +77,7 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         self.C = C
         self.threshold = threshold
         self.n_threads = n_threads
+        self.compact = compact
         self.random_state = random_state
 
     def __sklearn_tags__(self) -> Any:
@@ -148,8 +153,14 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
                 model = clone(base).fit(X[train], s[train])
                 oof[test] = model.predict_proba(X[test])[:, 1]
         self.estimator_ = clone(base).fit(X, s)
+        self.features_ = np.arange(X.shape[1])
+        used = _used_features(self.estimator_)
+        if self.compact and used is not None and 0 < used.size < X.shape[1]:
+            compact = clone(base).fit(X[:, used], s)
+            if _used_features(compact) is not None:
+                self.estimator_, self.features_ = compact, used
         if np.isnan(oof).any():  # too few labelled samples to hold some out
-            oof = self.estimator_.predict_proba(X)[:, 1]
+            oof = self.estimator_.predict_proba(X[:, self.features_])[:, 1]
         self.oof_ = oof
         c = float(oof[s == 1].mean())
         self.c_ = c if c > 0 else 1.0
@@ -168,7 +179,8 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)  # noqa: N806
         with self._threads():
-            p = np.minimum(1.0, self.estimator_.predict_proba(X)[:, 1] / self.c_)
+            raw = self.estimator_.predict_proba(X[:, self.features_])[:, 1]
+            p = np.minimum(1.0, raw / self.c_)
         return np.column_stack([1.0 - p, p])
 
     def resemblance(self, X: Any) -> Any:  # noqa: N803
@@ -177,9 +189,21 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         matrix = np.asarray(X)
         out = np.empty(matrix.shape[0], dtype=np.float64)
         step = 262_144
+        if self.estimator == "logistic":
+            # imputer, scaler and regression folded into one linear form: one product per batch
+            imputer, scaler, regression = (step_[1] for step_ in self.estimator_.steps)
+            fill = imputer.statistics_.astype(np.float32)
+            weights = (regression.coef_[0] / scaler.scale_).astype(np.float32)
+            bias = float(regression.intercept_[0] - weights.astype(np.float64) @ scaler.mean_)
+            for start in range(0, matrix.shape[0], step):
+                chunk = np.asarray(matrix[start : start + step], dtype=np.float32)
+                chunk = np.where(np.isnan(chunk), fill, chunk)
+                z = chunk @ weights + bias
+                out[start : start + step] = 1.0 / (1.0 + np.exp(-z.astype(np.float64)))
+            return np.minimum(1.0, out / self.c_)
         with self._threads():
             for start in range(0, matrix.shape[0], step):
-                chunk = np.asarray(matrix[start : start + step], dtype=np.float64)
+                chunk = np.asarray(matrix[start : start + step, self.features_], dtype=np.float64)
                 out[start : start + step] = self.estimator_.predict_proba(chunk)[:, 1]
         return np.minimum(1.0, out / self.c_)
 
@@ -187,3 +211,16 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         """The persona's label where the resemblance is at least ``threshold``."""
         p = self.predict_proba(X)[:, 1]
         return self.classes_[(p >= self.threshold).astype(int)]
+
+
+def _used_features(model: Any) -> Any:
+    """Indices of the features a fitted boosting's trees split on (None if not a boosting)."""
+    predictors = getattr(model, "_predictors", None)
+    if predictors is None:
+        return None
+    used: set[int] = set()
+    for trees in predictors:
+        for tree in trees:
+            nodes = tree.nodes
+            used.update(int(f) for f in np.unique(nodes["feature_idx"][nodes["is_leaf"] == 0]))
+    return np.array(sorted(used), dtype=np.intp)
