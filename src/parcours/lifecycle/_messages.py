@@ -117,9 +117,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "lifecycle.title.reactivation": {"fr": "Cibles de réactivation", "en": "Reactivation targets"},
     "lifecycle.reading.flows": {
         "fr": "Chaque ligne est l'état au {start}, chaque colonne l'état au {end} : {kept} des "
-        "clients connus au départ sont restés dans le même état.",
+        "clients (hors prospects) du {start} sont restés dans le même état. Le graphique de flux "
+        "omet les prospects restés prospects.",
         "en": "Each row is the state on {start}, each column the state on {end}: {kept} of the "
-        "customers known at the start stayed in the same state.",
+        "customers (prospects aside) on {start} stayed in the same state. The flow chart leaves "
+        "out prospects who stayed prospects.",
     },
     "lifecycle.reading.rfm": {
         "fr": "{top} concentrent {share} du chiffre d'affaires avec {customers} des clients.",

@@ -24,10 +24,11 @@ def _flows(view: Any, lang: Lang) -> Section:
     matrix = view.matrix
     labels = {s: t(f"lifecycle.state.{s}", lang) for s in [*matrix.index, *matrix.columns]}
     long = matrix.stack().rename("customers").reset_index()
-    long = long[long["customers"] > 0]
+    # prospects who stay prospects (or appear as prospects) would dwarf the customers' flows
+    long = long[(long["customers"] > 0) & (long["to"] != "prospect")]
     start, end = date(view.start, lang), date(view.at, lang)
     title = t("lifecycle.title.flows", lang, start=start, end=end)
-    known = matrix.drop(index="unknown")
+    known = matrix.drop(index=["unknown", "prospect"])
     same = sum(int(known.loc[s, s]) for s in known.index if s in known.columns)
     kept = same / max(int(known.to_numpy().sum()), 1)
     html = charts.flow(
@@ -69,7 +70,6 @@ def _churn(view: Any, freq: str, lang: Lang) -> Section:
     ]
     rate = float(churn["lost"].sum() / churn["customers_at_start"].sum())
     html = charts.bars(labels, churn["rate"].tolist(), title=title, lang=lang, as_percent=True)
-    html += f"<p>{escape(definition)}</p>"
     return Section(
         key="lifecycle_churn",
         title=title,
