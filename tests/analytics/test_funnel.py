@@ -260,14 +260,14 @@ def _frame(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
     )
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)  # each example compiles and runs a funnel query
 @given(logs, st.sampled_from(["ordered", "strict"]))
 def test_counts_never_increase_along_the_steps(rows, mode):
     c = counts(analytics.funnel(_frame(rows), STEPS, window="10d", mode=mode))
     assert all(a >= b for a, b in itertools.pairwise(c))
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=8, deadline=None)  # two funnel queries per example
 @given(logs, st.integers(min_value=0, max_value=20), st.integers(min_value=0, max_value=20))
 def test_widening_the_window_never_lowers_conversion(rows, narrow, extra):
     frame = _frame(rows)

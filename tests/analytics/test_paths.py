@@ -55,7 +55,7 @@ def test_sankey_links_between_positions():
     assert got == {(1, "A", "B"): 2, (1, "A", "C"): 1, (2, "B", "B"): 1}
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     st.lists(
         st.tuples(
