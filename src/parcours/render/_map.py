@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,11 @@ HIGHLIGHT = "#f7f0a6"  # Okabe-Ito yellow, lightened: marks what the target chan
 Cell = tuple[str, float]
 _COLUMN: contextvars.ContextVar[float] = contextvars.ContextVar(
     "parcours_map_column", default=COL_W
+)
+
+
+_BAND: contextvars.ContextVar[int] = contextvars.ContextVar(
+    "parcours_map_band", default=MAX_COLUMNS
 )
 
 
@@ -304,7 +310,8 @@ def _satisfaction_cell(stage: StageView, lang: Lang, width: float) -> Cell:
 
 
 def _bands(data: MapData) -> list[list[int]]:
-    """Stage positions per band: whole phases together, a band holds at most MAX_COLUMNS."""
+    """Stage positions per band: whole phases together, a band holds at most MAX_COLUMNS (or the
+    band size the page fitting is trying)."""
     runs: list[list[int]] = []
     for i, stage in enumerate(data.stages):
         if runs and data.stages[runs[-1][-1]].phase == stage.phase:
@@ -314,11 +321,12 @@ def _bands(data: MapData) -> list[list[int]]:
     bands: list[list[int]] = []
     for run in runs:
         # a phase longer than a band is cut into equal parts (8 stages: 4 + 4, not 7 + 1)
-        parts = -(-len(run) // MAX_COLUMNS)
+        limit = _BAND.get()
+        parts = -(-len(run) // limit)
         size = -(-len(run) // parts)
         for start in range(0, len(run), size):
             chunk = run[start : start + size]
-            if bands and len(bands[-1]) + len(chunk) <= MAX_COLUMNS:
+            if bands and len(bands[-1]) + len(chunk) <= limit:
                 bands[-1].extend(chunk)
             else:
                 bands.append(list(chunk))
@@ -451,7 +459,10 @@ def _ruptures_row(data: MapData, band: list[int]) -> Cell:
             f'<circle cx="{x1:.1f}" cy="{cy:.1f}" r="4" fill="#ffffff" stroke="{IRRITANT}" stroke-width="2"/>'
         )
         lines = wrap(rupture.label, max(_col_w(), x1 - x0) - 10, BODY, 2)
-        parts.append(text_lines(lines, mid, cy + 20, size=BODY, anchor="middle"))
+        # keep the label inside the band, even when the link runs to its edge
+        half = max(text_width(line, BODY) for line in lines) / 2 + 4
+        centre = min(max(mid, _col_x(0) + half), _col_x(len(band)) - half)
+        parts.append(text_lines(lines, centre, cy + 20, size=BODY, anchor="middle"))
         y += 22 + len(lines) * BODY * 1.25 + 6
     # drawn in page coordinates: the lane translates by its y only
     return "".join(parts), y
@@ -756,23 +767,31 @@ PAGE_RATIO = 404 / 279  # A3 landscape inside its margins
 def map_svg(data: MapData, fit: float | None = PAGE_RATIO) -> str:
     """The journey map of ``data`` as one accessible SVG document.
 
-    With ``fit`` (width / height), columns are widened step by step (text wraps less, the map
-    gets lower) until the map is about that shape, so that it fills a landscape page.
+    With ``fit`` (width / height), the layout is chosen to be about that shape so that it fills
+    a landscape page: for each band size (7 stages, or more for long journeys) columns are
+    widened step by step (text wraps less, the map gets lower); the shape closest to ``fit``
+    wins, the narrower bands first on a tie.
     """
     if fit is None:
         return _draw(data)
-    best = ""
-    for width in (COL_W, 240.0, 270.0, 300.0, 330.0, 360.0):
-        token = _COLUMN.set(width)
-        try:
-            drawn = _draw(data)
-        finally:
-            _COLUMN.reset(token)
-        size = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', drawn)
-        if best and size and float(size.group(1)) / float(size.group(2)) > fit * 1.05:
-            break
-        best = drawn
-    return best
+    best: tuple[float, str] | None = None
+    sizes = sorted({MAX_COLUMNS, *(n for n in (8, 10, 12) if n <= len(data.stages))})
+    for columns in sizes:
+        for width in (COL_W, 240.0, 270.0, 300.0, 330.0, 360.0):
+            tokens = (_COLUMN.set(width), _BAND.set(columns))
+            try:
+                drawn = _draw(data)
+            finally:
+                _COLUMN.reset(tokens[0])
+                _BAND.reset(tokens[1])
+            size = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', drawn)
+            ratio = float(size.group(1)) / float(size.group(2)) if size else fit
+            score = abs(math.log(ratio / fit))
+            if best is None or score < best[0] - 0.02:
+                best = (score, drawn)
+            if ratio > fit:
+                break
+    return best[1] if best else _draw(data)
 
 
 def _draw(data: MapData) -> str:
