@@ -81,7 +81,9 @@ def test_report_sections_flows_rfm_and_churn(ws: Path) -> None:
         assert "<svg" in flows.html
         assert flows.tables["lifecycle_transitions"]["from"].tolist()[0] == "unknown"
         assert "Taux d'attrition =" in churn.reading
-        assert "Taux d&#x27;attrition =" in churn.html  # escaped in the HTML
+        assert (
+            churn.tables["lifecycle_churn"]["definition"].str.startswith("Taux d'attrition =").all()
+        )
         assert "Part du CA" in rfm.html
         assert rfm.tables["lifecycle_rfm_segments"]["revenue_share"].sum() == pytest.approx(1.0)
         english = report_sections(workspace, None, "en")
