@@ -60,7 +60,8 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
         f"{rss / GIB:.2f} GiB",
         f"{n / result['seconds'] / 1e6:.2f} M customers/s",
         "<= 3 s",
-        f"{_params(result['params'])} (truth r=0.243, alpha=4.414, a=0.793, b=2.426); {load}",
+        f"{_params(result['params'])} (truth r=0.243, alpha=4.414, a=0.793, b=2.426); "
+        f"CPU {result['cpu']:.2f} s; {load}",
     )
     for job, name in (
         ("fit-lifetimes", "lifetimes 0.11.3 BetaGeoFitter"),
@@ -101,7 +102,7 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
             f"{rss / GIB:.2f} GiB",
             f"{n / result['seconds'] / 1e6:.2f} M customers/s",
             "baseline",
-            f"{_params(result['params'])}; {load}",
+            f"{_params(result['params'])}; CPU {result['cpu']:.2f} s; {load}",
         )
     rows = max(100_000, int(10_000_000 * scale))
     tx = DATA / f"lifecycle_tx_{rows}.parquet"
@@ -124,5 +125,6 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
             f"{rss / GIB:.2f} GiB",
             f"{rows / result['seconds'] / 1e6:.2f} M rows/s",
             target,
-            f"totals {'agree' if len(set(map(tuple, checks.values()))) == 1 else 'DIFFER'}; {load}",
+            f"totals {'agree' if len(set(map(tuple, checks.values()))) == 1 else 'DIFFER'}; "
+            f"CPU {result['cpu']:.1f} s (all threads); {load}",
         )
