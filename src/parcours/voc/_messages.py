@@ -117,6 +117,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "Aucun irritant trouvé dans les verbatims de ce parcours.",
         "en": "No irritant found in this journey's verbatims.",
     },
+    "voc.reading.employees": {
+        "fr": "Vécu des collaborateurs à chaque étape (enquête interne, -2 à +2) à côté de "
+        "l'émotion et du NPS des clients, avec leurs difficultés.",
+        "en": "What employees live at each stage (internal survey, -2 to +2) beside the "
+        "customers' emotion and NPS, with their difficulties.",
+    },
+    "voc.reading.no_employees": {
+        "fr": "Pas de vécu collaborateur : ni difficultés dans la carte, ni enquête interne "
+        "(raw/employee_survey.csv).",
+        "en": "No employee experience: no difficulties in the map and no internal survey "
+        "(raw/employee_survey.csv).",
+    },
     "voc.empty": {"fr": "Aucune donnée.", "en": "No data."},
     "voc.written": {"fr": "{n} lignes écrites dans {path}", "en": "{n} rows written to {path}"},
     "voc.peak_end": {

@@ -234,6 +234,76 @@ def _emotion_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang, journe
     )
 
 
+EMPLOYEE_FILES = ("employee_survey.csv", "employee_survey.xlsx")
+"""Employee survey answers the report reads from the workspace's raw/ folder when present."""
+
+
+def employee_answers(workspace: Any) -> pd.DataFrame | None:
+    """The employee survey in raw/ (stage, score, comment), or None."""
+    from parcours.voc._files import read_table
+
+    for name in EMPLOYEE_FILES:
+        path = workspace.path("raw", name)
+        if path.is_file():
+            return read_table(path)
+    return None
+
+
+def _employee_section(
+    voc: JourneyVoc,
+    labels: dict[str, str],
+    lang: Lang,
+    journey: Any,
+    answers: pd.DataFrame | None,
+) -> Any:
+    from parcours.render import Section
+    from parcours.voc._employee import employee_experience
+
+    title = t("voc.title.employees", lang)
+    frame = answers if answers is not None else pd.DataFrame({"stage": [], "score": []})
+    table = employee_experience(frame, journey=journey, customer=voc, lang=lang)
+    if table.empty:
+        return Section(
+            "voc_employees", title, t("voc.reading.no_employees", lang), order=ORDER + 4,
+            no_data=True,
+        )  # fmt: skip
+
+    def value(v: Any, decimals: int) -> str:
+        return (
+            "—"
+            if v is None or (isinstance(v, float) and math.isnan(v))
+            else number(v, lang, decimals)
+        )
+
+    shown = pd.DataFrame(
+        {
+            "stage": [labels.get(s, s) for s in table["stage"]],
+            "customer": [value(v, 2) for v in table["customer_emotion"]],
+            "nps": [value(v, 0) for v in table["customer_nps"]],
+            "employee": [value(v, 2) for v in table["employee_value"]],
+            "n": [number(n, lang) for n in table["employee_n"]],
+            "difficulties": [" ; ".join(d) for d in table["difficulties"]],
+        }
+    )
+    headers = [
+        t("voc.col.stage", lang),
+        t("voc.col.customer", lang),
+        t("voc.col.customer_nps", lang),
+        t("voc.col.employee", lang),
+        t("voc.col.employee_n", lang),
+        t("voc.col.difficulties", lang),
+    ]
+    csv = table.assign(difficulties=table["difficulties"].map(" | ".join))
+    return Section(
+        "voc_employees",
+        title,
+        t("voc.reading.employees", lang),
+        html=_table(shown, headers),
+        tables={"voc_employees": csv},
+        order=ORDER + 4,
+    )
+
+
 def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
     """NPS by stage with intervals, irritant and enchantment rankings, emotion curve + peak-end."""
     language: Lang = "en" if lang == "en" else "fr"
@@ -246,4 +316,5 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
         _ranking_section(voc, labels, language, "irritant", 10, touchpoints),
         _ranking_section(voc, labels, language, "enchantment", 5, touchpoints),
         _emotion_section(voc, labels, language, model),
+        _employee_section(voc, labels, language, model, employee_answers(workspace)),
     ]
