@@ -16,6 +16,8 @@ from parcours.cli import cli
 from parcours.personas import (
     DEMO_PERSONAS,
     UNASSIGNED,
+    Driver,
+    Persona,
     PersonaError,
     Projection,
     assignments,
@@ -98,6 +100,8 @@ def test_assignments_quantify_crosstab_export(scored: Scored, tmp_path: Path) ->
         assert weights["share"].sum() == pytest.approx(1.0)
         assert weights["revenue_share"].sum() == pytest.approx(1.0)
         assert weights.loc["senior", "revenue"] > 0
+        for f in scored.projection.fits:
+            assert weights.loc[f.persona.id, "estimated"] == pytest.approx(f.estimated_size)
         assert weights["customers"].sum() == int((customer_features(ws).frame["buyer"] > 0).sum())
 
         cross = crosstab(ws, "formula")
@@ -110,6 +114,18 @@ def test_assignments_quantify_crosstab_export(scored: Scored, tmp_path: Path) ->
         parquet = export(ws, tmp_path / "personas.parquet")
     assert pd.read_csv(csv).shape == table.shape
     pd.testing.assert_frame_equal(pd.read_parquet(parquet), table)
+
+
+def test_a_driver_on_an_unknown_feature_says_which(scored: Scored) -> None:
+    persona = Persona(
+        id="typo",
+        name="Typo",
+        drivers=[Driver(feature="age", at_least=30), Driver(feature="digital_shar", at_least=1)],
+    )
+    with Workspace.open(scored.root) as ws, pytest.raises(PersonaError) as caught:
+        fit(ws, [persona], save=False)
+    assert "drivers[1]" in str(caught.value)
+    assert "did you mean digital_share" in str(caught.value)
 
 
 def test_never_scored_is_a_clear_error(workspace: Workspace) -> None:
@@ -131,6 +147,8 @@ def test_report_sections_fr_en(scored: Scored, workspace: Workspace) -> None:
     assert "Model card" in cards
     assert "Portrait" in cards
     assert "personas_weights" in fr[0].tables
+    assert "<svg" in fr[0].html  # shares as bars (parcours.render.charts)
+    assert "<table" in fr[0].html
     empty = report_sections(workspace, None, "fr")
     assert len(empty) == 1
     assert empty[0].no_data

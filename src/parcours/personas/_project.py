@@ -132,6 +132,19 @@ def _leaks(
     return [c for c in columns if by_value.get(c, 0) > limit or by_absence.get(c, 0) > limit]
 
 
+def _check_features(persona: Persona, features: Features) -> None:
+    import difflib
+
+    for k, driver in enumerate(persona.drivers):
+        if driver.feature not in features.frame.columns:
+            close = difflib.get_close_matches(driver.feature, list(features.frame.columns), 3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise PersonaError(
+                f"persona {persona.id}, drivers[{k}]: expected a customer feature, found "
+                f"{driver.feature!r}{hint}; `parcours personas features` lists them"
+            )
+
+
 def fit(
     workspace: Any,
     personas: Any = None,
@@ -170,6 +183,7 @@ def fit(
         features = customer_features(workspace)
     fits: list[PersonaFit] = []
     for persona in personas:
+        _check_features(persona, features)
         habit = {features.family(d.feature) for d in persona.habit_drivers}
         columns = features.columns(habit)
         excluded = [c for c in features.model_columns if c not in columns]
@@ -382,6 +396,11 @@ def quantify(workspace: Any, features: Features | None = None) -> pd.DataFrame:
     revenue = float(table["revenue"].sum())
     out["revenue_share"] = out["revenue"] / revenue if revenue > 0 else 0.0
     estimated = wide.sum(axis=0)
+    try:  # the fit's estimate (sum of p(s=1|x) / c) rather than the clipped resemblance
+        projection = load_projection(workspace)
+        estimated = pd.Series({f.persona.id: f.estimated_size for f in projection.fits})
+    except PersonaError:
+        pass
     out["estimated"] = estimated.reindex(order)
     return out.reset_index()
 

@@ -44,6 +44,31 @@ def _table(frame: Any, lang: Lang, caption: str, headers: dict[str, str], shares
     )
 
 
+def _bars(weights: Any, names: dict[str, str], lang: Lang) -> str:
+    """Share of the base and of revenue per persona as bars, when the chart helpers exist."""
+    import importlib
+
+    try:
+        charts: Any = importlib.import_module("parcours.render.charts")
+    except ImportError:
+        return ""
+    if not hasattr(charts, "bars"):
+        return ""
+    labels = [names[str(p)] for p in weights["persona"]]
+    parts = []
+    for column in ("share", "revenue_share"):
+        parts.append(
+            charts.bars(
+                labels,
+                [float(v) for v in weights[column]],
+                title=t(f"personas.col.{column}", lang),
+                lang=lang,
+                as_percent=True,
+            )
+        )
+    return "".join(parts)
+
+
 def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
     """Persona weights (customers, prospects, revenue) and one card per persona, if scored."""
     lg: Lang = "en" if lang == "en" else "fr"
@@ -77,6 +102,7 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
         shown[columns], lg, t("personas.table.title", lg), headers, ["share", "revenue_share"]
     )
     assigned = weights[weights["persona"] != UNASSIGNED]
+    html = _bars(assigned, names, lg) + html
     top = assigned.sort_values("total", ascending=False).iloc[0]
     reading = t(
         "personas.section.reading",
