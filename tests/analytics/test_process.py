@@ -68,3 +68,20 @@ def test_canonical_names_work_without_renaming(logs):
 def test_a_missing_column_says_which_and_how_to_rename(logs):
     with pytest.raises(analytics.AnalyticsError, match="customer="):
         analytics.dfg(logs["running-example"])
+
+
+def test_an_xes_log_is_read_and_mined_like_pm4py(logs):
+    data = Path(__file__).resolve().parents[3] / "shared" / "data" / "processmining"
+    log = analytics.read_xes(data / "pm4py_helpdesk.xes.gz")
+    assert (len(log), log["case:concept:name"].nunique()) == (21_348, 4_580)
+    graph = analytics.dfg(log, **LOG, performance=False).to_pandas()
+    assert (len(graph), graph["count"].sum()) == (55, 16_768)  # PM4Py 2.7 on the same file
+    found = analytics.variants(log, **LOG).to_pandas()
+    assert (len(found), found.cases.iloc[0]) == (226, 2_366)
+
+
+def test_a_file_that_is_not_xes_is_refused(tmp_path):
+    bad = tmp_path / "log.xes"
+    bad.write_text("not xml", encoding="utf-8")
+    with pytest.raises(analytics.AnalyticsError, match="XES"):
+        analytics.read_xes(bad)

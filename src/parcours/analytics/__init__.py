@@ -29,6 +29,7 @@ from parcours.analytics._matrix import (
 from parcours.analytics._paths import paths, sankey_edges, sessions
 from parcours.analytics._process import dfg, variants
 from parcours.analytics._winning import winning_journeys
+from parcours.analytics._xes import read_xes
 
 __all__ = [
     "AnalyticsError",
@@ -46,6 +47,7 @@ __all__ = [
     "parse_duration",
     "paths",
     "preferred_channels",
+    "read_xes",
     "redundancies",
     "removal_effects",
     "report_sections",

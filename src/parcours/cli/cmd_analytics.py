@@ -33,7 +33,7 @@ def _events_options(func: F) -> F:
                 "events_file",
                 type=click.Path(dir_okay=False, exists=True, path_type=Path),
                 default=None,
-                help="Event log (CSV or Parquet) instead of the workspace's interactions / "
+                help="Event log (CSV, Parquet or XES) instead of the workspace's interactions / "
                 "journal d'événements au lieu des interactions de l'espace.",
             ),
             click.option(
@@ -101,6 +101,10 @@ def _read(path: Path) -> Any:
 
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path)
+    if path.name.lower().endswith((".xes", ".xes.gz")):
+        from parcours.analytics import read_xes
+
+        return read_xes(path)
     with path.open(encoding="utf-8-sig") as handle:
         head = handle.readline()
     separator = max((",", ";", "\t"), key=head.count)
