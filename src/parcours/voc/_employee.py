@@ -29,6 +29,14 @@ EMPLOYEE_COLUMNS = (
 )
 
 
+def _theme_label(theme: str, lang: str) -> str:
+    from parcours.i18n import CATALOG, t
+    from parcours.voc import _messages  # noqa: F401  # registers the theme names
+
+    key = f"voc.theme.{theme}"
+    return t(key, lang) if key in CATALOG else theme
+
+
 def employee_experience(
     answers: pd.DataFrame,
     *,
@@ -104,7 +112,8 @@ def employee_experience(
                     (c for c, r in irritants if (r.theme or "other") == theme),
                     key=lambda c: next(r.score for cc, r in irritants if cc == c),
                 )
-                difficulties.append(f"{theme}: {example}")
+                colon = " : " if lang == "fr" else ": "
+                difficulties.append(f"{_theme_label(str(theme), lang)}{colon}{example}")
         if not len(values) and not difficulties:
             continue
         rows.append(
