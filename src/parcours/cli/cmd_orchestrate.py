@@ -149,6 +149,8 @@ def register(group: click.Group) -> None:
                 [load_scenario(p) for p in scenarios],
                 contacts=ws.table("customers"),
                 timezone=ws.settings.timezone,
+                since=since,
+                until=until,
             )
         out.print(result["entries"].to_string(index=False), markup=False)
         out.print(result["steps"].to_string(index=False), markup=False)

@@ -195,9 +195,14 @@ def dry_run(
     caps: Iterable[Cap] = (),
     step: float = 86400.0,
     timezone: str = "Europe/Paris",
+    since: Any = None,
+    until: Any = None,
 ) -> dict[str, Any]:
     """Replay historical events (a table with event_id, customer_id, ts, touchpoint or type)
     through scenarios in a throw-away store, on simulated time; nothing is sent.
+
+    ``since``/``until`` limit the replayed period; time advances by ``step`` seconds (a day:
+    waits and caps are resolved to the day, which is what volume planning needs).
 
     Returns ``steps`` (volume per scenario and step and outcome) and ``pressure`` (messages per
     customer: mean, p95, max, and the busiest 30 days).
@@ -220,7 +225,14 @@ def dry_run(
         .to_pandas()
     )
     frame = frame.rename(columns={kind: "type"}).sort_values("ts")
-    frame["ts"] = pd.to_datetime(frame["ts"], utc=True).map(lambda t: t.timestamp())
+    stamps = pd.to_datetime(frame["ts"], utc=True)
+    if since is not None:
+        frame = frame[stamps >= pd.Timestamp(since, tz="UTC")]
+        stamps = stamps[stamps >= pd.Timestamp(since, tz="UTC")]
+    if until is not None:
+        frame = frame[stamps < pd.Timestamp(until, tz="UTC")]
+        stamps = stamps[stamps < pd.Timestamp(until, tz="UTC")]
+    frame = frame.assign(ts=stamps.map(lambda t: t.timestamp()))
     clock = _Clock(float(frame["ts"].min()) if len(frame) else 0.0)
     channels = {name: _DryChannel(name) for name in ("email", "sms", "webhook")}
     orch = Orchestrator(
@@ -244,22 +256,26 @@ def dry_run(
         for c in customers
     )
     records = frame.to_dict("records")
+    # event-driven simulated time: jump to the next event or the next due step, take in one
+    # ``step`` of events at a time (day resolution by default), run what is due
     i = 0
-    if records:
-        end = float(frame["ts"].max()) + 90 * 86400
-        while clock.now <= end:
-            horizon = clock.now + step
-            batch = []
-            while i < len(records) and records[i]["ts"] < horizon:
-                batch.append(records[i])
-                i += 1
-            if batch:
-                orch.ingest(batch)
-            while orch.run_due("dry-run", 1000):
-                pass
-            clock.now = horizon
-            if i >= len(records) and not orch.status()["due_now"] and _nothing_ahead(orch):
-                break
+    end = (float(frame["ts"].max()) + 120 * 86400) if records else 0.0
+    while True:
+        t_event = records[i]["ts"] if i < len(records) else None
+        t_due = _next_due(orch)
+        candidates = [t for t in (t_event, t_due) if t is not None]
+        if not candidates or min(candidates) > end:
+            break
+        horizon = max(clock.now, min(candidates)) + step
+        batch = []
+        while i < len(records) and records[i]["ts"] < horizon:
+            batch.append(records[i])
+            i += 1
+        clock.now = horizon  # everything of this step is handled at its end: day resolution
+        if batch:
+            orch.ingest(batch)
+        while orch.run_due("dry-run", 5000):
+            pass
     with orch.store.begin() as conn:
         lg = db.ledger.c
         steps = pd.DataFrame(
@@ -325,13 +341,13 @@ def _plain(value: Any) -> bool:
     return isinstance(value, str | int | float | bool) and value == value  # drops NaN
 
 
-def _nothing_ahead(orch: Orchestrator) -> bool:
+def _next_due(orch: Orchestrator) -> float | None:
+    e = db.enrolments.c
     with orch.store.begin() as conn:
-        return not conn.execute(
-            sa.select(sa.func.count())
-            .select_from(db.enrolments)
-            .where(db.enrolments.c.status == "active")
+        value = conn.execute(
+            sa.select(sa.func.min(e.due_at)).where((e.status == "active") & e.claimed_by.is_(None))
         ).scalar_one()
+    return None if value is None else float(value)
 
 
 def sections(workspace: Any, journey: Any, lang: str) -> list[Any]:

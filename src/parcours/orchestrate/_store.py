@@ -94,6 +94,8 @@ ledger = sa.Table(
     sa.Column("handed_off_at", sa.Float),
     sa.Column("provider_id", sa.String(300)),
     sa.Index("orch_ledger_status", "status"),
+    sa.Index("orch_ledger_enrolment", "enrolment_id"),
+    sa.Index("orch_ledger_customer", "customer_id"),
     sa.Index("orch_ledger_scenario", "scenario_id", "step_id"),
 )
 
@@ -121,6 +123,7 @@ pressure = sa.Table(
     sa.Column("counted", sa.Boolean, nullable=False),  # transactional: logged, not counted
     sa.Column("ledger_key", sa.String(120), nullable=False),
     sa.Index("orch_pressure_customer", "customer_id", "channel", "tag", "at"),
+    sa.Index("orch_pressure_ledger", "ledger_key"),
 )
 
 consent = sa.Table(
