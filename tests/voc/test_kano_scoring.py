@@ -16,6 +16,7 @@ from parcours.voc import (
     kano_category,
     read_observations,
     read_reference,
+    score_actions,
     score_experience,
 )
 
@@ -108,6 +109,25 @@ def test_experience_scoring_hand_computed() -> None:
     ).set_index("stage")
     assert strict.loc["reimbursement", "class"] == "deceptive"
     assert strict.loc["quote", "class"] == "neutral"
+
+
+def test_actions_losing_points_hand_computed() -> None:
+    reference = read_reference(CASES / "reference.yaml")
+    observations = read_observations(CASES / "observations.csv")
+    actions = score_actions(reference, observations, lang="en")
+    table = actions.set_index(["stage", "action"])
+    # acknowledge: (1 + 0.5) / 2 = 75 %, weight 2 of 4 -> 100 x 2 x 0.25 / 4 = 12.5 points lost
+    assert table.loc[("reimbursement", "acknowledge"), "score"] == pytest.approx(75.0)
+    assert table.loc[("reimbursement", "acknowledge"), "lost"] == pytest.approx(12.5)
+    assert (
+        table.loc[("reimbursement", "acknowledge"), "description"] == "Acknowledge within 24 hours"
+    )
+    # Every observation scored every action: the points lost add up to 100 - the stage score.
+    lost = table.loc["reimbursement", "lost"].sum()
+    assert lost == pytest.approx(100 - 62.5)
+    assert table.loc[("quote", "fast"), "lost"] == pytest.approx(0.0)
+    assert table.loc[("quote", "clear"), "lost"] == pytest.approx(12.5)
+    assert actions.iloc[0]["stage"] == "reimbursement"  # key moment first
 
 
 def test_experience_scoring_errors_name_the_row(tmp_path: Path) -> None:

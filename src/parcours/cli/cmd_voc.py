@@ -318,6 +318,7 @@ def emotion_command(
 @click.option("--enchanting-from", type=float, default=80.0, show_default=True)
 @click.option("--max-score", type=float, default=1.0, show_default=True, help="Top of the grid.")
 @click.option("--journey", "-j", default=None, help="Journey for key moments (optional).")
+@click.option("--actions", is_flag=True, help="Also list the actions losing the most points.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None)
 @workspace_option
 @lang_option
@@ -329,6 +330,7 @@ def score_command(
     enchanting_from: float,
     max_score: float,
     journey: str | None,
+    actions: bool,
     out_path: Path | None,
     workspace: Path,
     lang: str | None,
@@ -336,7 +338,7 @@ def score_command(
     """Experience score per stage from observations / score d'expérience (visites mystère...)."""
     from parcours.errors import WorkspaceError
     from parcours.i18n import get_lang, t
-    from parcours.voc import read_observations, read_reference, score_experience
+    from parcours.voc import read_observations, read_reference, score_actions, score_experience
 
     _words()
     model = None
@@ -364,6 +366,15 @@ def score_command(
         }
     )
     _show(shown, t("voc.title.score", language), language, None)
+    if actions:
+        ranked = score_actions(
+            read_reference(reference),
+            read_observations(observations),
+            journey=model,
+            max_score=max_score,
+            lang=language,
+        )
+        _show(ranked, t("voc.title.actions", language), language, None)
     if out_path is not None:
         result.to_csv(out_path, index=False)
         out.print(t("voc.written", language, n=len(result), path=str(out_path)), markup=False)

@@ -23,6 +23,7 @@ from parcours.voc._scoring import (
     ExperienceReference,
     read_observations,
     read_reference,
+    score_actions,
     score_experience,
 )
 from parcours.voc._stats import (
@@ -68,6 +69,7 @@ __all__ = [
     "read_reference",
     "report_sections",
     "satisfaction",
+    "score_actions",
     "score_emotion",
     "score_experience",
     "wilson",

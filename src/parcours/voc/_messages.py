@@ -30,6 +30,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "voc.col.customer_nps": {"fr": "NPS clients", "en": "customer NPS"},
     "voc.col.better": {"fr": "Better", "en": "Better"},
     "voc.col.worse": {"fr": "Worse", "en": "Worse"},
+    "voc.col.action": {"fr": "action", "en": "action"},
+    "voc.col.description": {"fr": "description", "en": "description"},
+    "voc.col.lost": {"fr": "points perdus", "en": "points lost"},
     "voc.col.lang": {"fr": "langue", "en": "language"},
     "voc.col.ts": {"fr": "date", "en": "date"},
     "voc.col.n": {"fr": "n", "en": "n"},
@@ -78,6 +81,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "voc.title.verbatims": {"fr": "Verbatims classés", "en": "Classified verbatims"},
     "voc.title.emotion": {"fr": "Courbe des émotions", "en": "Emotion curve"},
     "voc.title.score": {"fr": "Score d'expérience par étape", "en": "Experience score by stage"},
+    "voc.title.actions": {
+        "fr": "Actions attendues qui coûtent le plus de points",
+        "en": "Expected actions losing the most points",
+    },
     "voc.title.kano": {
         "fr": "Kano : catégories et verdicts",
         "en": "Kano: categories and verdicts",

@@ -19,7 +19,8 @@ oui/non/partiel, or 0..``max_score``) and optionally ``source``. An observation'
 is the weighted mean of its action scores (actions not observed are left out of both sums); the
 stage score is the mean over observations, in %. A stage is ``deceptive`` below
 ``deceptive_below`` (50), ``enchanting`` from ``enchanting_from`` (80), ``neutral`` between.
-The gap to target ranks improvements, key moments first.
+The gap to target ranks improvements, key moments first; :func:`score_actions` says which
+expected actions lose the most points.
 """
 
 from __future__ import annotations
@@ -31,7 +32,13 @@ import pandas as pd
 
 from parcours.voc._errors import VocError
 
-__all__ = ["ExperienceReference", "read_observations", "read_reference", "score_experience"]
+__all__ = [
+    "ExperienceReference",
+    "read_observations",
+    "read_reference",
+    "score_actions",
+    "score_experience",
+]
 
 _WORDS = {
     "yes": 1.0,
@@ -114,28 +121,16 @@ def _score(value: Any, max_score: float, where: str) -> float:
     return number / max_score
 
 
-def score_experience(
-    reference: ExperienceReference,
-    observations: pd.DataFrame,
-    *,
-    journey: Any = None,
-    max_score: float = 1.0,
-    deceptive_below: float = 50.0,
-    enchanting_from: float = 80.0,
+def _scored(
+    reference: ExperienceReference, observations: pd.DataFrame, max_score: float
 ) -> pd.DataFrame:
-    """Per stage: score (%), observations, class, target, gap; key moments first, then biggest gap."""
-    if not deceptive_below <= enchanting_from:
-        raise VocError(
-            f"thresholds: expected deceptive_below <= enchanting_from, found "
-            f"{deceptive_below} and {enchanting_from}"
-        )
+    """observation, stage, action, score (0..1), every row checked against the reference."""
     needed = {"observation", "stage", "action", "score"}
     missing = needed - set(observations.columns)
     if missing:
         raise VocError(
             f"observations: expected columns {sorted(needed)}, missing {sorted(missing)}"
         )
-    moments = {s.id: bool(s.moment_of_truth) for s in journey.stages} if journey else {}
     rows = observations.dropna(subset=["score"]).reset_index(drop=True)
     scored: list[tuple[str, str, str, float]] = []
     for i, r in enumerate(rows.itertuples(index=False)):
@@ -153,7 +148,76 @@ def score_experience(
                 f"found {action!r}"
             )
         scored.append((str(r.observation), stage, action, _score(r.score, max_score, where)))
-    frame = pd.DataFrame(scored, columns=["observation", "stage", "action", "score"])
+    return pd.DataFrame(scored, columns=["observation", "stage", "action", "score"])
+
+
+def _key_moment(reference: ExperienceReference, stage: str, journey: Any) -> bool:
+    moments = {s.id: bool(s.moment_of_truth) for s in journey.stages} if journey else {}
+    return bool(reference.stages[stage].get("key_moment", moments.get(stage, False)))
+
+
+def score_actions(
+    reference: ExperienceReference,
+    observations: pd.DataFrame,
+    *,
+    journey: Any = None,
+    max_score: float = 1.0,
+    lang: str = "fr",
+) -> pd.DataFrame:
+    """Per expected action: mean score (%), observations, and the points of its stage's score it
+    loses (``lost = weight x (1 - score) / stage weights x 100``): what to improve first, key
+    moments first, then the most points lost."""
+    frame = _scored(reference, observations, max_score)
+    out: list[dict[str, Any]] = []
+    for stage, spec in reference.stages.items():
+        weights = reference.weights(stage)
+        total = sum(weights.values())
+        for action in spec["actions"]:
+            here = frame[(frame["stage"] == stage) & (frame["action"] == action["id"])]
+            mean = float(here["score"].mean()) if len(here) else float("nan")
+            label = action.get("label", action["id"])
+            if isinstance(label, dict):
+                label = label.get(lang) or next(iter(label.values()))
+            out.append(
+                {
+                    "stage": stage,
+                    "action": action["id"],
+                    "description": str(label),
+                    "weight": weights[action["id"]],
+                    "score": 100 * mean,
+                    "observations": len(here),
+                    "lost": 100 * weights[action["id"]] * (1 - mean) / total,
+                    "key_moment": _key_moment(reference, stage, journey),
+                }
+            )
+    result = pd.DataFrame(
+        out,
+        columns=[
+            "stage", "action", "description", "weight", "score", "observations", "lost", "key_moment",
+        ],
+    )  # fmt: skip
+    result = result.sort_values(
+        ["key_moment", "lost"], ascending=[False, False], na_position="last"
+    )
+    return result.reset_index(drop=True)
+
+
+def score_experience(
+    reference: ExperienceReference,
+    observations: pd.DataFrame,
+    *,
+    journey: Any = None,
+    max_score: float = 1.0,
+    deceptive_below: float = 50.0,
+    enchanting_from: float = 80.0,
+) -> pd.DataFrame:
+    """Per stage: score (%), observations, class, target, gap; key moments first, then biggest gap."""
+    if not deceptive_below <= enchanting_from:
+        raise VocError(
+            f"thresholds: expected deceptive_below <= enchanting_from, found "
+            f"{deceptive_below} and {enchanting_from}"
+        )
+    frame = _scored(reference, observations, max_score)
     out: list[dict[str, Any]] = []
     for stage, spec in reference.stages.items():
         here = frame[frame["stage"] == stage]
@@ -181,7 +245,7 @@ def score_experience(
                 "class": klass,
                 "target": target,
                 "gap": target - score if per_obs else float("nan"),
-                "key_moment": bool(spec.get("key_moment", moments.get(stage, False))),
+                "key_moment": _key_moment(reference, stage, journey),
             }
         )
     result = pd.DataFrame(
