@@ -238,3 +238,24 @@ def test_dry_run_replays_the_demo_history_through_library_scenarios(demo_workspa
     assert pressure["reached"] > 0
     assert 1 <= pressure["mean_per_reached"] <= pressure["max_per_customer"]
     assert pressure["max_per_customer_30_days"] <= pressure["max_per_customer"]
+
+
+def test_cli_dry_run_on_the_demo_workspace(demo_workspace: Path) -> None:
+    scenario = next(p for p in library_files() if p.stem == "abandoned-cart")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "orchestrate",
+            "dry-run",
+            str(scenario),
+            "--since",
+            "2024-03-01",
+            "--until",
+            "2024-04-01",
+            "--workspace",
+            str(demo_workspace),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "abandoned-cart" in result.output
+    assert "reminder" in result.output

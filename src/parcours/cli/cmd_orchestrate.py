@@ -135,10 +135,18 @@ def register(group: click.Group) -> None:
         required=True,
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
     )
+    @click.option("--since", default=None, help="Replay from this date (YYYY-MM-DD).")
+    @click.option("--until", default=None, help="Replay up to this date (excluded).")
     @workspace_option
     @lang_option
     @handle_errors
-    def dry_run_cmd(scenarios: tuple[Path, ...], workspace: Path, lang: str | None) -> None:
+    def dry_run_cmd(
+        scenarios: tuple[Path, ...],
+        since: str | None,
+        until: str | None,
+        workspace: Path,
+        lang: str | None,
+    ) -> None:
         """Replay the warehouse's interactions through scenarios; nothing is sent."""
         from parcours.orchestrate import dry_run, load_scenario
 
