@@ -123,6 +123,8 @@ def rank_verbatims(
             }
         )
     ranked = pd.DataFrame(rows, columns=list(RANKING_COLUMNS))
+    ranked["touchpoint"] = ranked["touchpoint"].astype(object)
+    ranked["touchpoint"] = ranked["touchpoint"].where(ranked["touchpoint"].notna(), None)
     return ranked.sort_values(["weight", "occurrences"], ascending=False).reset_index(drop=True)
 
 
