@@ -175,15 +175,3 @@ def tiebreak(t: ir.Table) -> list[Any]:
     if "event_id" in t.columns:
         keys.append(t.event_id)
     return keys
-
-
-def literal_table(rows: list[dict[str, Any]], schema: dict[str, str]) -> ir.Table:
-    """A small constant table (engine-neutral)."""
-    import pandas as pd
-
-    return ibis.memtable(pd.DataFrame(rows, columns=list(schema)).astype(_pandas_types(schema)))
-
-
-def _pandas_types(schema: dict[str, str]) -> dict[str, str]:
-    mapping = {"string": "object", "int64": "int64", "float64": "float64", "boolean": "bool"}
-    return {name: mapping.get(kind, "object") for name, kind in schema.items()}
