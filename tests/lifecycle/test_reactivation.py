@@ -64,6 +64,8 @@ def test_targets_are_valuable_lost_or_at_risk_customers_with_reasons(demo: dict)
     cancelled = targets[targets["state"] == "lost"]
     assert cancelled["reason"].str.startswith("a résilié le").all()
     assert targets["reason"].str.contains("dernier irritant").any()
+    assert targets["segment"].str.contains("Formule").any()
+    assert targets["segment"].str.contains(" / digital").any()
     for column in ("main_channel", "channels", "products", "last_touchpoint", "risk"):
         assert column in targets.columns
     assert (targets.loc[targets["state"] == "lost", "risk"] == 1.0).all()

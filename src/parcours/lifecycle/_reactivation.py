@@ -50,8 +50,9 @@ def customer_context(
     transactions: Any | None = None,
     complaint_stages: tuple[str, ...] | None = None,
 ) -> Any:
-    """Per customer, from what happened up to ``at``: ``main_channel`` and ``channels``,
-    ``products`` bought, ``last_touchpoint`` (and its stage and date), ``complaints_365``, and the
+    """Per customer, from what happened up to ``at``: ``main_channel`` (of the contacts they
+    initiated) and ``channels``,
+    ``products`` bought and ``main_product`` (of the largest purchase), ``last_touchpoint`` (and its stage and date), ``complaints_365``, and the
     last irritant: the last survey answer with NPS <= 6 or CSAT <= 2 (``last_irritant_stage``,
     ``_touchpoint``, ``_metric``, ``_score``, ``_verbatim``, ``_at``), ``irritants`` (how many
     such answers) and ``pull_share_<channel>``, the share of each channel in the contacts the
@@ -68,7 +69,8 @@ def customer_context(
         if stages is None:
             known = it.select("stage").distinct().to_pandas()["stage"].dropna().tolist()
             stages = tuple(s for s in known if _COMPLAINT_STAGE.search(str(s)))
-        counts = it.filter(it.channel.notnull()).group_by(["customer_id", "channel"]).count()
+        own = it.filter(it.channel.notnull() & (it.direction == "pull"))  # what the customer chose
+        counts = own.group_by(["customer_id", "channel"]).count()
         counts = counts.mutate(
             rank=ibis.row_number().over(
                 ibis.window(
@@ -131,7 +133,8 @@ def customer_context(
         if product is not None:
             tr = tr.mutate(product=product)
             products = tr.group_by("customer_id").aggregate(
-                products=tr["product"].collect(distinct=True)
+                products=tr["product"].collect(distinct=True),
+                main_product=tr["product"].argmax(tr.amount),
             )
             frames.append(products.to_pandas())
     if not frames:
@@ -316,6 +319,23 @@ def churn_risk(
     return ranking
 
 
+_DIGITAL = {"web", "app", "email", "sms", "chat", "social"}
+
+
+def _segments(chosen: Any) -> list[str]:
+    """Needs and behaviour in one label: what they bought most (needs), the channel they use
+    (behaviour, digital or not), and whether an irritant is on record."""
+    out = []
+    for _, row in chosen.iterrows():
+        channel = _text(row.get("main_channel"))
+        behaviour = "digital" if channel in _DIGITAL else channel or "?"
+        parts = [_text(row.get("main_product")) or "?", behaviour]
+        if _is_time(row.get("last_irritant_at")):
+            parts.append("irritant")
+        out.append(" / ".join(parts))
+    return out
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) and value else ""
 
@@ -382,7 +402,8 @@ def reactivation_targets(
     """Lost, at-risk or inactive customers whose past value is at least the ``min_value_quantile``
     quantile of all customers' (prospects excepted), highest value first, with their behaviour
     (channels, products, last touchpoint, last irritant, complaints), their churn ``risk`` when a
-    :class:`RiskRanking` is given, the ``reason`` they are on the list in ``lang``, and ``group``:
+    :class:`RiskRanking` is given, a ``segment`` by needs and behaviour (main product / digital or
+    main channel / irritant), the ``reason`` they are on the list in ``lang``, and ``group``:
     ``target``, or ``control`` for a random ``control_share`` kept out of the campaign to measure
     the reactivation rate against. ``labels`` name stages and touchpoints in the reasons (e.g.
     the journey's stage labels in ``lang``)."""
@@ -407,6 +428,7 @@ def reactivation_targets(
     if risk is not None:
         chosen = chosen.merge(risk.table[["customer_id", "risk"]], on="customer_id", how="left")
         chosen.loc[chosen["state"] == "lost", "risk"] = 1.0
+    chosen["segment"] = _segments(chosen)
     chosen["reason"] = [
         _reason(row, lang, float(row["value_top_share"]), labels or {})
         for _, row in chosen.iterrows()
@@ -417,7 +439,7 @@ def reactivation_targets(
     control = np.zeros(n, dtype=bool)
     control[rng.permutation(n)[: round(n * control_share)]] = True
     chosen["group"] = np.where(control, "control", "target")
-    front = ["customer_id", "group", "state", "state_label", "value", "reason"]
+    front = ["customer_id", "group", "state", "state_label", "value", "segment", "reason"]
     rest = [
         c
         for c in chosen.columns
