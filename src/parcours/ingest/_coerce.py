@@ -84,8 +84,11 @@ def typed(raw: str, spec: ColumnSpec, kind: ColumnType, timezone: str) -> str:
 def decimal(raw: str) -> str:
     """Numbers as people type them: 1 234,56 / 1.234,56 / 1,234.56 / 12,5 € / -3."""
     s = f"regexp_replace({raw}, '{_NUMBER_NOISE}', '', 'g')"
+    # The engine never reads a comma in a number, so text with a comma goes straight to the
+    # decimal-comma reading, and text without one is cast once (the same values as trying both).
     return (
-        f"COALESCE(TRY_CAST({raw} AS DOUBLE), TRY_CAST(replace({raw}, ',', '.') AS DOUBLE), "
+        f"COALESCE(CASE WHEN contains({raw}, ',') THEN TRY_CAST(replace({raw}, ',', '.') AS DOUBLE) "
+        f"ELSE TRY_CAST({raw} AS DOUBLE) END, "
         "TRY_CAST(CASE "
         rf"WHEN regexp_full_match({s}, '[-+]?\d{{1,3}}(\.\d{{3}})+(,\d+)?') "
         f"THEN replace(replace({s}, '.', ''), ',', '.') "

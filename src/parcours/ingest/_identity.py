@@ -65,10 +65,23 @@ def resolve_identities(
             GROUP BY customer_id HAVING count(*) > 1)
         """
     )
-    wh.execute(
-        "CREATE OR REPLACE TEMP TABLE __label AS SELECT DISTINCT nid, nid AS lbl FROM __links"
+    shared = wh.fetchone(
+        "SELECT count(*) FROM (SELECT nid FROM __links GROUP BY nid HAVING count(*) > 1)"
     )
-    for _ in range(MAX_ROUNDS):
+    if shared is not None and shared[0] == 0:
+        # No node links two groups (each row's identifiers are seen together only): every group
+        # is a component of its own, labelled by its smallest node; no propagation is needed.
+        wh.execute(
+            "CREATE OR REPLACE TEMP TABLE __label AS SELECT k.nid, m.lbl FROM __links AS k "
+            "JOIN (SELECT g, min(nid) AS lbl FROM __links GROUP BY g) AS m USING (g)"
+        )
+        rounds = 0
+    else:
+        wh.execute(
+            "CREATE OR REPLACE TEMP TABLE __label AS SELECT DISTINCT nid, nid AS lbl FROM __links"
+        )
+        rounds = MAX_ROUNDS
+    for _ in range(rounds):
         wh.execute(
             """
             CREATE OR REPLACE TEMP TABLE __next AS
