@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parcours.errors import ParcoursError
@@ -95,6 +95,7 @@ def test_half_life_must_be_positive() -> None:
         rank_verbatims(_verbatims([]).reindex(columns=["stage"]), half_life_days=0)
 
 
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(0, 2000), min_size=1, max_size=30), st.floats(30, 1000))
 def test_older_evidence_weighs_less(ages: list[int], half_life: float) -> None:
     rows = [("s", "t", a, "irritant", "delays", f"lent {i}", -1.0) for i, a in enumerate(ages)]
