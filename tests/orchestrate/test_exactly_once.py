@@ -56,17 +56,21 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(
     result = orch.ingest(signups(customers, time.time()))
     assert result.enrolled == CUSTOMERS
     rng = random.Random(8)
-    kills = 0
-    for _ in range(4):
+    total = 2 * CUSTOMERS
+    # kill at random points of the stream: when the sink has received a random share of the
+    # messages, plus a random few milliseconds so the kill lands anywhere in the code path
+    thresholds = sorted(rng.uniform(low, low + 0.2) for low in (0.05, 0.3, 0.55, 0.8))
+    killed_at = []
+    for share in thresholds:
         proc = worker(ws)
-        time.sleep(rng.uniform(1.2, 2.4))  # start-up ~1 s, then killed mid-stream
+        deadline = time.monotonic() + 60
+        while sum(sink.keys().values()) < share * total and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.03))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        kills += 1
-        sent_so_far = sum(sink.keys().values())
-        if sent_so_far >= 2 * CUSTOMERS:
-            break
-    assert kills >= 2
+        killed_at.append(sum(sink.keys().values()))
+    assert 0 < killed_at[0] < total  # the kills happened mid-run, not after it
     time.sleep(1.6)  # the killed workers' leases run out
     _drain(ws)
     expected = {
@@ -84,6 +88,13 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(
     status = orch.status()
     assert status["ledger"] == {"sent": 2 * CUSTOMERS}
     assert status["enrolments"] == {"completed": CUSTOMERS}
+    with orch.store.begin() as conn:
+        reconciled = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(db.ledger)
+            .where(db.ledger.c.error == "reconciled")
+        ).scalar_one()
+    print(f"killed after {killed_at} messages; {reconciled} sends reconciled after a kill")
     orch.store.dispose()
 
 
