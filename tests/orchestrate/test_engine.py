@@ -328,3 +328,31 @@ def test_contract_anniversary_date_trigger_fires_once_a_year() -> None:
     assert sim.orch.scan(since=since) == 0
     sim.run(days=1)
     assert [m.customer_id for _, m in sim.email.sent] == ["a"]
+
+
+def test_an_sms_step_sends_the_body_alone_to_the_phone_number() -> None:
+    sc = Scenario.model_validate(
+        {
+            "id": "sms",
+            "trigger": {"event": "signup"},
+            "steps": [
+                {
+                    "id": "text",
+                    "send": {
+                        "channel": "sms",
+                        "body": {
+                            "fr": "Bonjour {{ customer.first_name }}\n\nÀ bientôt",
+                            "en": "Hi",
+                        },
+                    },
+                }
+            ],
+        }
+    )
+    sim = Sim([sc], unsubscribe_url="https://prefs.example/unsubscribe")
+    sim.contact("a")
+    sim.event("a", "signup")
+    sim.run(days=0.1)
+    (message,) = [m for _, m in sim.sms.sent]
+    assert (message.to, message.text) == ("+33600000000", "Bonjour Léa\nÀ bientôt")
+    assert sim.email.sent == []

@@ -1339,7 +1339,10 @@ class Orchestrator:
             headers["List-Unsubscribe"] = f"<{unsubscribe}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         context = self.renderer.context(scenario, contact, lang, enr.get("data"), unsubscribe)
-        subject, text, html = self.renderer.render(step.send, context)
+        if step.send.channel == "sms":
+            subject, text, html = "", self.renderer.sms_text(step.send, context), ""
+        else:
+            subject, text, html = self.renderer.render(step.send, context)
         to = contact.get("email") if step.send.channel == "email" else contact.get("phone")
         return Message(
             key=key,

@@ -42,7 +42,7 @@ class Renderer:
         return self.text_env.from_string(source)
 
     def inline(self, source: str, values: dict[str, Any]) -> str:
-        """A one-line text with Jinja2 placeholders (task reasons)."""
+        """A short text with Jinja2 placeholders (task reasons, SMS bodies)."""
         try:
             return self._inline(source).render(values).strip()
         except jinja2.TemplateError as exc:
@@ -82,6 +82,16 @@ class Renderer:
             "unsubscribe_url": unsubscribe_url,
             "unsubscribe_label": _UNSUB.get(lang, _UNSUB["en"]),
         }
+
+    def sms_text(self, send: Send, context: dict[str, Any]) -> str:
+        """The body alone, paragraphs on their own lines: no layout, no footer (the SMS
+        provider adds its opt-out mention)."""
+        _subject, text, _html = self.render(send, {**context, "unsubscribe_url": None})
+        if send.template is not None:
+            return text
+        bodies = {str(k): v for k, v in (send.body or {}).items()}
+        body = self.inline(bodies.get(context["lang"], bodies.get("fr", "")), context)
+        return "\n".join(p.strip() for p in body.split("\n\n") if p.strip())
 
     def render(self, send: Send, context: dict[str, Any]) -> tuple[str, str, str]:
         """(subject, text, html) in the context's language."""
