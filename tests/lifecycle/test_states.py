@@ -158,7 +158,7 @@ def test_thresholds_are_validated() -> None:
 _ORDER = {"active": 0, "at_risk": 1, "inactive": 2, "lost": 3}
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     gaps=st.lists(st.integers(1, 400), min_size=1, max_size=6),
     silence=st.integers(0, 900),
