@@ -70,6 +70,17 @@ def test_model_cross_validated(labelled: pd.DataFrame, lang: str) -> None:
     assert macro >= floor
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_model_themes_cross_validated(labelled: pd.DataFrame, lang: str) -> None:
+    rows = labelled[labelled["lang"] == lang]
+    predicted = cross_validate(labelled, lang=lang, target="theme")
+    table = classification_table(rows["theme"], predicted, [*THEMES, "other"])
+    print()
+    print(format_table(table, f"model (5-fold CV, trained fr+en), {lang}: theme"))
+    # Measured (seed 0): 0.747 French, 0.689 English, against 0.684 / 0.610 for the lexicon.
+    assert table.set_index("class").loc["macro avg", "f1"] >= (0.72 if lang == "fr" else 0.66)
+
+
 def test_model_learns_themes_and_round_trips(labelled: pd.DataFrame, tmp_path: Path) -> None:
     model = VerbatimClassifier().fit(labelled["text"], labelled["label"], themes=labelled["theme"])
     path = model.save(tmp_path / "models" / "voc_verbatims.joblib")
