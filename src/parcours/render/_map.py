@@ -460,7 +460,7 @@ def _ruptures_row(data: MapData, band: list[int]) -> Cell:
         )
         lines = wrap(rupture.label, max(_col_w(), x1 - x0) - 10, BODY, 2)
         # keep the label inside the band, even when the link runs to its edge
-        half = max(text_width(line, BODY) for line in lines) / 2 + 4
+        half = max((text_width(line, BODY) for line in lines), default=0.0) / 2 + 4
         centre = min(max(mid, _col_x(0) + half), _col_x(len(band)) - half)
         parts.append(text_lines(lines, centre, cy + 20, size=BODY, anchor="middle"))
         y += 22 + len(lines) * BODY * 1.25 + 6

@@ -12,13 +12,13 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from parcours.i18n import Lang, get_lang, t
 from parcours.render._map import map_svg
 from parcours.render._mapdata import MapData, Period, RenderError, gather, parse_period
+from parcours.render.charts import escape_text as escape
 from parcours.render.charts import inline, table_html
 
 __all__ = ["RenderError", "chromium", "map_data", "map_html", "render_map"]

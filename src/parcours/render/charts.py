@@ -32,6 +32,7 @@ __all__ = [
     "bars",
     "contrast_ratio",
     "diverging_colour",
+    "escape_text",
     "flow",
     "fmt",
     "funnel",
@@ -188,8 +189,17 @@ def fmt(
     return number(float(value), lang, decimals)
 
 
+# Characters XML 1.0 forbids (control characters, lone surrogates, non-characters): a text from a
+# spreadsheet may carry them, and one would make the whole SVG unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _a(text: object) -> str:
-    return escape(str(text), quote=True)
+    """``text`` escaped for an SVG or HTML text or attribute, characters XML forbids dropped."""
+    return escape(_NOT_XML.sub("", str(text)), quote=True)
+
+
+escape_text = _a
 
 
 def text_lines(
