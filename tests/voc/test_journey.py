@@ -89,6 +89,18 @@ def test_planted_irritant_ranks_first_at_its_stage(
     assert planted.keyword in top["verbatim"].lower()
 
 
+def test_emotion_from_verbatims(demo_workspace: Path) -> None:
+    with Workspace.open(demo_workspace) as ws:
+        from_text = journey_voc(ws, classifier="lexicon", emotion_from="verbatims")
+        with pytest.raises(ParcoursError, match="emotion_from"):
+            journey_voc(ws, emotion_from="mood")
+    curve = from_text.emotion.set_index("stage")
+    assert curve["value"].between(-2, 2).all()
+    # Only commented answers count, fewer than the answers with a score.
+    assert curve["n"].sum() == len(from_text.classified)
+    assert curve.loc["complaint", "value"] < curve.loc["quote", "value"]
+
+
 def test_period_filter_and_persona_error(demo_workspace: Path) -> None:
     truth = load_truth(demo_workspace)
     start = dt.date.fromisoformat(truth.start[:10])

@@ -286,6 +286,13 @@ def irritants_command(
 
 @click.command("emotion")
 @_scope
+@click.option(
+    "--source",
+    type=click.Choice(["satisfaction", "verbatims"]),
+    default="satisfaction",
+    show_default=True,
+    help="Scores (CSAT, else NPS) or the polarity of the comments.",
+)
 @workspace_option
 @lang_option
 @handle_errors
@@ -295,6 +302,7 @@ def emotion_command(
     start: Any,
     end: Any,
     out_path: Path | None,
+    source: str,
     workspace: Path,
     lang: str | None,
 ) -> None:
@@ -304,7 +312,7 @@ def emotion_command(
 
     _words()
     ws = open_workspace(workspace, lang)
-    voc = journey_voc(ws, journey, persona=persona, period=_period(start, end))
+    voc = journey_voc(ws, journey, persona=persona, period=_period(start, end), emotion_from=source)
     language = get_lang()
     _show(voc.emotion, t("voc.title.emotion", language), language, out_path)
     value = "—" if voc.peak_end is None else number(voc.peak_end, language, 2)

@@ -222,15 +222,20 @@ def journey_voc(
     min_n: int = DEFAULT_MIN_N,
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
     classifier: str = "auto",
+    emotion_from: str = "satisfaction",
 ) -> JourneyVoc:
     """Satisfaction, emotion curve, ranked verbatims and peak-end of ``journey`` (see module doc).
 
     ``journey``: a journey model, its id, or None for the workspace's only journey. ``persona``
     keeps the customers :func:`parcours.personas.assignments` puts in that persona. ``period``:
-    (start, end) dates, inclusive, in the workspace's timezone. ``classifier``: ``lexicon``,
+    (start, end) dates, inclusive, in the workspace's timezone. ``emotion_from``:
+    ``satisfaction`` (CSAT, else NPS, else the verbatim's polarity) or ``verbatims`` (the lexicon
+    polarity of the comments only). ``classifier``: ``lexicon``,
     ``model`` (the workspace's trained model, see ``parcours voc train``) or ``auto`` (the model
     when there is one).
     """
+    if emotion_from not in ("satisfaction", "verbatims"):
+        raise VocError(f"emotion_from: expected satisfaction or verbatims, found {emotion_from!r}")
     if classifier not in ("auto", "lexicon", "model"):
         raise VocError(f"classifier: expected auto, lexicon or model, found {classifier!r}")
     model_obj = _journey_model(workspace, journey)
@@ -254,7 +259,11 @@ def journey_voc(
     )
     scores["answer"] = scores["response_id"].map(_answer_id)
     from_text = classified.assign(metric="verbatim")[["answer", "stage", "metric", "score"]]
-    answers = pd.concat([scores[["answer", "stage", "metric", "score"]], from_text])
+    answers = (
+        from_text
+        if emotion_from == "verbatims"
+        else pd.concat([scores[["answer", "stage", "metric", "score"]], from_text])
+    )
     curve = emotion_curve(answers, stages) if len(answers) else pd.DataFrame(
         columns=list(EMOTION_COLUMNS)
     )  # fmt: skip
