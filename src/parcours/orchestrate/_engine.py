@@ -567,14 +567,44 @@ class Orchestrator:
                 self._evaluate(conn, relevant, now, result)
 
     def _load_enrolments(
-        self, conn: Connection, customers: Sequence[str]
+        self,
+        conn: Connection,
+        customers: Sequence[str],
+        since: float | None = None,
+        history: Iterable[str] | None = None,
     ) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        """Per (scenario, customer): the enrolments an event can still act on (active ones, and
+        unconverted ones whose goal window may include events from ``since``), plus one summary
+        row of the past (latest entry) for re-entry rules. A long history is not read row by
+        row: a customer with years of journeys costs one aggregated row per scenario."""
         found: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         e = db.enrolments.c
         cols = [e.id, e.scenario_id, e.customer_id, e.status, e.entered_at, e.converted_at]
+        live = (e.status == "active") | (e.status == "parked")
+        if since is not None:
+            live = live | (e.converted_at.is_(None) & (e.entered_at >= since))
+        # the past matters only to scenarios whose re-entry rule looks at it
+        past = sorted(
+            sid
+            for sid in (self.scenarios if history is None else history)
+            if sid in self.scenarios and self.scenarios[sid].reentry.policy != "after_exit"
+        )
         for chunk in _chunks(list(customers)):
-            for row in conn.execute(sa.select(*cols).where(e.customer_id.in_(chunk))).mappings():
-                found[(row["scenario_id"], row["customer_id"])].append(dict(row))
+            for row in conn.execute(sa.select(*cols).where(e.customer_id.in_(chunk) & live)):
+                found[(row[1], row[2])].append(
+                    {"id": row[0], "status": row[3], "entered_at": row[4], "converted_at": row[5]}
+                )
+            if not past:
+                continue
+            for sid, cid, last in conn.execute(
+                sa.select(e.scenario_id, e.customer_id, sa.func.max(e.entered_at))
+                .where(e.customer_id.in_(chunk) & e.scenario_id.in_(past))
+                .group_by(e.scenario_id, e.customer_id)
+            ):
+                # the past, summarised: counts for re-entry, never exits or converts again
+                found[(sid, cid)].append(
+                    {"id": None, "status": "past", "entered_at": last, "converted_at": last}
+                )
         return found
 
     def _load_attrs(self, conn: Connection, customers: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -592,7 +622,14 @@ class Orchestrator:
         self, conn: Connection, relevant: list[Event], now: float, result: IngestResult
     ) -> None:
         customers = sorted({e.customer_id for e in relevant})
-        state = self._load_enrolments(conn, customers)
+        longest_goal = max(
+            (s.goal.within.seconds for s in self.scenarios.values() if s.goal is not None),
+            default=0.0,
+        )
+        triggered = {s.id for e in relevant for s in self.by_trigger.get(e.type, ())}
+        state = self._load_enrolments(
+            conn, customers, relevant[0].ts - longest_goal, history=triggered
+        )
         needs_attrs = any(
             s.conditions or s.exit.conditions
             for e in relevant
