@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parcours.render import charts
@@ -217,3 +217,23 @@ def test_contrast_ratio_known_values():
 def test_wrap_never_cuts_a_number_at_its_thousands_space():
     lines = charts.wrap(f"mesurée (enquêtes, n = 1{NNBSP}669)", 60, 10)
     assert any(f"1{NNBSP}669" in line for line in lines)
+
+
+labels_st = st.lists(st.text(max_size=40), min_size=1, max_size=8)
+values_st = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False)
+
+
+@settings(max_examples=30, deadline=None)
+@given(labels_st, st.data())
+def test_charts_stay_well_formed_whatever_the_texts_and_numbers(labels, data):
+    values = data.draw(st.lists(values_st, min_size=len(labels), max_size=len(labels)))
+    positive = [abs(v) for v in values]
+    lang = data.draw(st.sampled_from(["fr", "en"]))
+    _accessible(charts.bars(labels, values, title=labels[0] or "b", lang=lang))
+    _accessible(charts.funnel(labels, positive, title="f", lang=lang))
+    _accessible(charts.line(labels, [max(-2, min(2, v)) for v in values], title="l", lang=lang))
+    edges = [(a, b, v) for a, b, v in zip(labels, labels[1:], positive, strict=False)]
+    _accessible(charts.sankey(edges, title="s", lang=lang))
+    frame = pd.DataFrame({"r": labels, "c": labels[::-1], "v": values})
+    _accessible(charts.heatmap(frame, "r", "c", "v", title="h", lang=lang))
+    _parse(charts.table_html(frame, lang))

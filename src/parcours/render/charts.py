@@ -250,9 +250,9 @@ def inline(markup: str) -> str:
 
 
 def _nice_step(span: float, ticks: int = 5) -> float:
-    if span <= 0:
-        return 1.0
     raw = span / ticks
+    if not math.isfinite(raw) or raw < 1e-9:
+        return 1.0
     power = 10.0 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * power:
@@ -264,7 +264,7 @@ def _domain(values: Iterable[float]) -> tuple[float, float, float]:
     finite = [v for v in values if v is not None and not math.isnan(v)]
     low = min([0.0, *finite])
     high = max([0.0, *finite])
-    if low == high:
+    if high - low < 1e-9:  # nothing to spread: one unit around the values
         high = low + 1
     step = _nice_step(high - low)
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
