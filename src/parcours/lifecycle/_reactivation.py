@@ -56,7 +56,7 @@ def customer_context(
     last irritant: the last survey answer with NPS <= 6 or CSAT <= 2 (``last_irritant_stage``,
     ``_touchpoint``, ``_metric``, ``_score``, ``_verbatim``, ``_at``), ``irritants`` (how many
     such answers) and ``pull_share_<channel>``, the share of each channel in the contacts the
-    customer initiated."""
+    customer initiated, and ``pull_log_<touchpoint>``, log(1 + times they used it)."""
     import pandas as pd
 
     end = _stamp(at)
@@ -105,6 +105,15 @@ def customer_context(
             shares = shares.div(shares.sum(axis=1), axis=0)
             shares.columns = [f"pull_share_{c}" for c in shares.columns]
             frames.append(shares.reset_index())
+        tps = it.filter((it.direction == "pull") & it.touchpoint.notnull())
+        used = tps.group_by(["customer_id", "touchpoint"]).aggregate(n=tps.count()).to_pandas()
+        if len(used):
+            flags = used.pivot_table(
+                index="customer_id", columns="touchpoint", values="n", fill_value=0
+            )
+            flags = np.log1p(flags)
+            flags.columns = [f"pull_log_{c}" for c in flags.columns]
+            frames.append(flags.reset_index())
     if responses is not None:
         rs = as_table(responses)
         rs = rs.filter(rs.ts <= end.to_pydatetime())
@@ -222,7 +231,7 @@ def _features(events: Any, at: Any, thresholds: Thresholds, context: Any | None)
                 ctx["last_irritant_at"].notna().reindex(table["customer_id"]).fillna(False)
             ).to_numpy(float)
         for name in ctx.columns:
-            if name.startswith("pull_share_"):
+            if name.startswith(("pull_share_", "pull_log_")):
                 table[name] = ctx[name].reindex(table["customer_id"]).fillna(0.0).to_numpy(float)
         if "complaints_365" in ctx.columns:
             table["complaints_365"] = (
@@ -288,7 +297,9 @@ def churn_risk(
             LogisticRegression(class_weight="balanced", C=0.1, max_iter=1000),
         )
         features = list(_FEATURES) + sorted(
-            c for c in before.columns if c.startswith("pull_share_") and c in now.columns
+            c
+            for c in before.columns
+            if c.startswith(("pull_share_", "pull_log_")) and c in now.columns
         )
         x_train = before[features].fillna(0.0).to_numpy(dtype=np.float64)
         model.fit(x_train, label)
