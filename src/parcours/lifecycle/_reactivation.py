@@ -254,8 +254,9 @@ def churn_risk(
     ``at - k x horizon``, label: lost ``horizon`` later) and applied on ``at``. Features: days
     since the last activity and its ratio to the customer's own rhythm, P(alive) from a modified
     BG/NBD fitted on activity days, tenure, purchases, value, an irritant answer (in the last
-    year, ever), complaints in the last year and the share of each channel in the contacts they
-    initiated (from :func:`customer_context` on ``behaviour``: a dict of its ``interactions``,
+    year, ever), complaints in the last year, the share of each channel in the contacts they
+    initiated and how often they used each touchpoint (from :func:`customer_context` on
+    ``behaviour``: a dict of its ``interactions``,
     ``responses``, ``transactions`` tables). With fewer than 5 lost or kept customers to learn
     from, the risk is 1 - P(alive) (``method = "p_alive"``). Sorted by value at risk (risk x past
     value)."""
