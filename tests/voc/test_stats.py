@@ -44,6 +44,10 @@ def test_nps_accepts_series_and_drops_missing() -> None:
     result = nps(pd.Series([10.0, None, 0.0]))
     assert (result.n, result.value) == (2, 0.0)
     assert nps(np.array([9, 10])).value == 100
+    assert nps(pd.Series([10, None, 3], dtype="Int64")).n == 2  # nullable integers
+    import polars as pl
+
+    assert nps(pl.Series([10, None, 3])).n == 2
 
 
 def test_nps_rejects_out_of_scale() -> None:

@@ -5,7 +5,11 @@
 - Verbatims: :func:`classify` (our lexicon, French and English, negation and intensifiers),
   :class:`VerbatimClassifier` (a scikit-learn model trained on your labelled verbatims).
 - Irritants: :func:`rank_verbatims` (occurrences x touchpoint volume x recency decay).
-- The journey-map contract: :func:`journey_voc` -> :class:`JourneyVoc`.
+- Emotion: :func:`emotion_curve` (-2..+2 per stage) and :func:`peak_end`.
+- Experience scoring: :func:`read_reference`, :func:`score_experience`, :func:`score_actions`.
+- Kano: :func:`kano`, :func:`kano_category`. Employees: :func:`employee_experience`.
+- The journey-map contract: :func:`journey_voc` -> :class:`JourneyVoc`; the report:
+  :func:`report_sections`. Errors: :class:`VocError` (a ParcoursError).
 """
 
 from __future__ import annotations

@@ -81,8 +81,12 @@ def _z(confidence: float) -> float:
 
 
 def _answers(scores: Iterable[Any], low: float, high: float, what: str) -> np.ndarray:
-    if hasattr(scores, "to_numpy"):  # pandas / polars series
-        values = np.asarray(scores.to_numpy(), dtype="float64")
+    if hasattr(scores, "to_numpy"):  # pandas / polars series, nullable integers included
+        try:
+            raw = scores.to_numpy(dtype="float64", na_value=np.nan)
+        except TypeError:  # polars: nulls already come out as NaN
+            raw = scores.to_numpy()
+        values = np.asarray(raw, dtype="float64")
     else:
         values = np.asarray([np.nan if s is None else s for s in scores], dtype="float64")
     values = values[~np.isnan(values)]
