@@ -184,3 +184,25 @@ def test_longer_thresholds_never_make_a_customer_more_lost(
     s2 = lifecycle_states(events, at, wide)["state"].iloc[0]
     if s1 in _ORDER and s2 in _ORDER:
         assert _ORDER[s2] <= _ORDER[s1]
+
+
+def test_a_cancellation_date_on_the_customer_makes_them_lost() -> None:
+    transactions = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "ts": pd.to_datetime(["2026-01-01", "2026-01-01"], utc=True),
+            "amount": [100.0, 100.0],
+        }
+    )
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "created_at": pd.to_datetime(["2025-12-01", "2025-12-01"], utc=True),
+            "cancelled_on": pd.to_datetime([None, "2026-03-01"]).date,
+        }
+    )
+    events = lifecycle_events(transactions, customers=customers)
+    states = lifecycle_states(events, "2026-03-15", Thresholds(contract=True))
+    assert states.set_index("customer_id")["state"].to_dict() == {"a": "new", "b": "lost"}
+    before = lifecycle_states(events, "2026-02-15", Thresholds(contract=True))
+    assert before.set_index("customer_id")["state"].to_dict() == {"a": "new", "b": "new"}

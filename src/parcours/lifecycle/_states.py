@@ -50,6 +50,15 @@ __all__ = [
 STATES = ("prospect", "new", "active", "at_risk", "inactive", "lost", "reactivated")
 CUSTOMER_STATES = ("new", "active", "at_risk", "inactive", "reactivated")  # counted in churn
 DAY = 86_400.0
+# customer attributes that date a cancellation (CRM exports often carry one)
+CANCEL_COLUMNS = (
+    "cancelled_on",
+    "cancelled_at",
+    "canceled_on",
+    "canceled_at",
+    "churn_date",
+    "churned_at",
+)
 _CANCEL_STAGE = re.compile(r"cancel|churn|resil|résil|termin|close", re.IGNORECASE)
 
 
@@ -130,7 +139,8 @@ def lifecycle_events(
     ``transactions`` give purchases (with their amount); ``interactions`` give activity (``pull``:
     what the customer initiated; ``all``: every interaction; ``none``: ignored) and cancellations
     (interactions at one of ``cancel_stages``); ``customers`` give the date each customer entered
-    the base (``created_at``, else ``first_seen``).
+    the base (``created_at``, else ``first_seen``) and cancellations dated by an attribute named
+    in ``CANCEL_COLUMNS`` (``cancelled_on``, ``churn_date``...).
     """
     if activity not in ("pull", "all", "none"):
         raise LifecycleError(f"expected activity 'pull', 'all' or 'none', found {activity!r}")
@@ -176,6 +186,14 @@ def lifecycle_events(
                 amount=ibis.null("float64"),
             )
             parts.append(known.filter(known.ts.notnull()))
+        for column in [c for c in CANCEL_COLUMNS if c in cu.columns]:
+            ended = cu.select(
+                customer_id=cu.customer_id.cast("string"),
+                ts=cu[column].cast("timestamp('UTC')"),
+                kind=ibis.literal("cancel"),
+                amount=ibis.null("float64"),
+            )
+            parts.append(ended.filter(ended.ts.notnull()))
     if not parts:
         raise LifecycleError("expected transactions, interactions or customers, found none")
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
