@@ -366,6 +366,7 @@ class BetaGeo(_TransactionModel):
 
     def probability_alive(self, X: Any) -> F:
         """P(still active | x, t_x, T). Equals 1 for every x = 0 row (BG/NBD quirk, warned)."""
+        self._p()  # not fitted: say so before anything else
         d = self._data(X)
         if (~d.repeat).any():
             warnings.warn(
