@@ -237,3 +237,10 @@ def test_charts_stay_well_formed_whatever_the_texts_and_numbers(labels, data):
     frame = pd.DataFrame({"r": labels, "c": labels[::-1], "v": values})
     _accessible(charts.heatmap(frame, "r", "c", "v", title="h", lang=lang))
     _parse(charts.table_html(frame, lang))
+
+
+def test_signed_values_never_show_minus_zero():
+    assert charts.signed(-0.04, "fr") == "0,0"
+    assert charts.signed(0.04, "en") == "0.0"
+    assert charts.signed(1.46, "fr") == "+1,5"
+    assert charts.signed(-0.3, "en") == "-0.3"

@@ -315,7 +315,7 @@ def test_pdf_is_one_a3_landscape_page_per_map(demo, tmp_path, lang):
 def test_pdf_of_every_persona_has_a_page_each(demo, tmp_path):
     many = render_map(demo, demo.journey(), tmp_path / "all.pdf", lang="en", persona="all")
     info = subprocess.run(["pdfinfo", str(many)], capture_output=True, text=True, check=True)
-    assert "Pages:           3" in info.stdout
+    assert "Pages:           4" in info.stdout  # one per persona, then them side by side
 
 
 def test_a_long_journey_is_cut_into_bands_at_phase_boundaries(tmp_path):
@@ -381,3 +381,10 @@ def test_persona_map_counts_only_that_personas_customers(demo_workspace, tmp_pat
         }
         everyone = map_data(ws, ws.journey(), lang="fr")[0]
         assert sum(got.values()) < sum(s.interactions for s in everyone.stages)
+        # every persona's map, then the personas side by side on one page
+        page = render_map(ws, ws.journey(), tmp_path / "all.html", lang="en", persona="all")
+        html = page.read_text("utf-8")
+        assert html.count('<section class="map"') == 3
+        assert 'class="map personas"' in html
+        assert "The personas side by side" in html
+        assert number(got["reimbursement"], "en") in html

@@ -22,6 +22,7 @@ from parcours.render.charts import (
     MUTED,
     OKABE_ITO,
     fmt,
+    signed,
     svg,
     text_lines,
     text_width,
@@ -527,7 +528,7 @@ def _emotion_row(data: MapData, band: list[int]) -> Cell:
                 )
             other = (targets if k == 0 else values)[j] if data.compared else None
             below = other is not None and other > v
-            text = ("+" if v > 0 else "") + fmt(v, lang, decimals=1)
+            text = signed(v, lang)
             n = data.stages[band[j]].emotion_n if k == 0 else None
             if n:
                 text += f" (n = {fmt(n, lang)})"

@@ -18,7 +18,7 @@ from typing import Any
 from parcours.errors import ParcoursError
 from parcours.i18n import CATALOG, Lang, date, t
 from parcours.render import _messages  # noqa: F401  # registers the words
-from parcours.render.charts import fmt
+from parcours.render.charts import fmt, signed
 
 __all__ = ["MapData", "Period", "gather", "parse_period"]
 
@@ -130,6 +130,8 @@ class MapData:
     target_promise: str | None = None
     differences: list[str] = field(default_factory=list)
     compared: bool = False
+    persona: str | None = None
+    persona_label: str | None = None
 
     def frames(self) -> dict[str, Any]:
         """The numbers of the map as tables (for the CSV downloads and the accessible view)."""
@@ -386,6 +388,8 @@ def gather(
         title=_text(journey.name, lang),
         state=str(journey.state),
         subtitle=subtitle,
+        persona=persona,
+        persona_label=personas.get(persona, persona) if persona else None,
         promise=_text(journey.promise, lang) or None,
         phases=[(p.id, phase_label[p.id]) for p in journey.phases],
         stages=views,
@@ -621,7 +625,7 @@ def _compare(data: MapData, journey: Any, target: Any, lang: Lang) -> None:
 
 
 def _signed(value: float, lang: Lang) -> str:
-    return ("+" if value > 0 else "") + fmt(value, lang, decimals=1)
+    return signed(value, lang)
 
 
 def slug(text: str) -> str:

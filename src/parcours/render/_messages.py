@@ -170,6 +170,7 @@ MESSAGES = {
         "irritants and enchantments.",
     },
     "render.report.download": {"fr": "Les chiffres (CSV) :", "en": "The numbers (CSV):"},
+    "render.personas.title": {"fr": "Les personas côte à côte", "en": "The personas side by side"},
     # themes of verbatims (parcours.voc.THEMES)
     "render.theme.delays": {"fr": "Délais", "en": "Delays"},
     "render.theme.reachability": {"fr": "Joignabilité", "en": "Reachability"},

@@ -135,6 +135,8 @@ html, body { margin: 0; background: #ffffff; color: #1a1a1a;
   font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; }
 main { padding: 12px; }
 .map svg { display: block; width: 100%; height: auto; max-width: 1800px; margin: 0 auto; }
+.map.personas { padding: 0 16px; }
+.map.personas svg { width: auto; max-width: 100%; margin: 8px 0 16px; }
 .data { margin: 24px 16px; }
 .data h2 { font-size: 1.1rem; }
 .data details { margin: .5rem 0; }
@@ -213,6 +215,8 @@ def map_html(maps: Sequence[MapData], *, standalone: bool = True) -> str:
         f'<section class="data" aria-labelledby="map-data"><h2 id="map-data">'
         f"{escape(t('render.data.title', lang))}</h2>{''.join(tables)}</section>"
     )
+    if len(maps) > 1:
+        sections.append(_persona_overview(maps))
     body = f"<main>{''.join(sections)}{data_section}</main>"
     if not standalone:
         return body
@@ -222,6 +226,53 @@ def map_html(maps: Sequence[MapData], *, standalone: bool = True) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+def _persona_overview(maps: Sequence[MapData]) -> str:
+    """The personas side by side on one page: emotion curves, volumes and conversion by stage."""
+    from parcours.render import charts
+
+    lang = maps[0].lang
+    labels = [s.label for s in maps[0].stages]
+    names = [m.persona_label or m.persona or "" for m in maps]
+    title = t("render.personas.title", lang)
+    parts = [f"<h2>{escape(title)}</h2>"]
+    if any(s.emotion is not None for m in maps for s in m.stages):
+        curves = {name: [s.emotion for s in m.stages] for name, m in zip(names, maps, strict=True)}
+        parts.append(
+            charts.line(labels, curves, title=t("render.lane.emotion", lang), lang=lang, width=1100)
+        )
+    for key, attribute, share in (
+        ("render.col.interactions", "interactions", False),
+        ("render.col.conversion", "conversion", True),
+    ):
+        rows = [
+            (name, s.label, getattr(s, attribute))
+            for name, m in zip(names, maps, strict=True)
+            for s in m.stages
+            if getattr(s, attribute) is not None
+        ]
+        if rows:
+            import pandas as pd
+
+            frame = pd.DataFrame(rows, columns=["persona", "stage", "value"])
+            heading = t(key, lang)
+            parts.append(f"<h3>{escape(heading[:1].upper() + heading[1:])}</h3>")
+            parts.append(
+                charts.heatmap(
+                    frame,
+                    "persona",
+                    "stage",
+                    "value",
+                    title=f"{title} — {t(key, lang)}",
+                    lang=lang,
+                    column_order=labels,
+                    as_percent=share,
+                    cell_width=150,
+                )
+            )
+    label = escape(title)
+    return f'<section class="map personas" aria-label="{label}">{inline("".join(parts))}</section>'
 
 
 def stacked_svg(maps: Sequence[MapData]) -> str:

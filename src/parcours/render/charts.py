@@ -42,6 +42,7 @@ __all__ = [
     "line",
     "ramp_colour",
     "sankey",
+    "signed",
     "stacked",
     "svg",
     "table_html",
@@ -192,6 +193,12 @@ def fmt(
 # Characters XML 1.0 forbids (control characters, lone surrogates, non-characters): a text from a
 # spreadsheet may carry them, and one would make the whole SVG unreadable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def signed(value: float, lang: Lang, decimals: int = 1) -> str:
+    """+1,5 / −0,3 / 0,0: the sign written, and no "-0,0" for a value that rounds to zero."""
+    rounded = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return ("+" if rounded > 0 else "") + fmt(rounded, lang, decimals=decimals)
 
 
 def _a(text: object) -> str:
@@ -642,7 +649,7 @@ def line(
                 continue
             x, y = sx(i), sy(max(ymin, min(ymax, float(v))))
             parts.append(_marker(markers[k % len(markers)], x, y, colour))
-            text = ("+" if v > 0 else "") + fmt(float(v), lang, decimals=decimals)
+            text = signed(float(v), lang, decimals)
             others = [
                 o
                 for o in (_at(other, i) for other in named.values() if other is not values)
