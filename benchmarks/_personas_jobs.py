@@ -1,6 +1,7 @@
 """Child jobs of bench_personas.py (each run in its own process for time and peak RSS).
 
     python _personas_jobs.py score ROWS [boosting|logistic]   5 persona models, batched scoring
+    python _personas_jobs.py full-width ROWS                  same, models not compacted
     python _personas_jobs.py unbatched ROWS                   one predict_proba per model, full width
     python _personas_jobs.py per-row ROWS                     one predict_proba call per customer
 
@@ -32,7 +33,7 @@ def _block(rng: np.random.Generator, rows: int) -> np.ndarray:
     return x
 
 
-def _models(estimator: str) -> list[PersonaModel]:
+def _models(estimator: str, compact: bool = True) -> list[PersonaModel]:
     """Five personas, each defined by a rule on a few columns, fitted as parcours fits them."""
     rng = np.random.default_rng(0)
     x = _block(rng, TRAIN)
@@ -42,7 +43,8 @@ def _models(estimator: str) -> list[PersonaModel]:
         cols = rng.choice(COLUMNS, 3, replace=False)
         persona = filled[:, cols].sum(axis=1) > 1.5
         labelled = persona & (rng.random(TRAIN) < 0.6)
-        models.append(PersonaModel(estimator, random_state=k).fit(x, labelled.astype(int)))
+        model = PersonaModel(estimator, compact=compact, random_state=k)
+        models.append(model.fit(x, labelled.astype(int)))
     return models
 
 
@@ -50,11 +52,10 @@ def main() -> None:
     job, rows = sys.argv[1], int(sys.argv[2])
     estimator = sys.argv[3] if len(sys.argv) > 3 else "boosting"
     started = time.perf_counter()
-    models = _models(estimator)
+    models = _models(estimator, compact=job != "full-width")
     fit_seconds = time.perf_counter() - started
     rng = np.random.default_rng(1)
-    scoring = generating = 0.0
-    cpu = time.process_time()
+    scoring = generating = cpu = 0.0
     done = 0
     checksum = 0.0
     while done < rows:
@@ -62,8 +63,8 @@ def main() -> None:
         t = time.perf_counter()
         x = _block(rng, n)
         generating += time.perf_counter() - t
-        t = time.perf_counter()
-        if job == "score":
+        t, c = time.perf_counter(), time.process_time()
+        if job in ("score", "full-width"):
             scores = np.column_stack([m.resemblance(x) for m in models])
         elif job == "unbatched":
             scores = np.column_stack([m.predict_proba(x)[:, 1] for m in models])
@@ -72,6 +73,7 @@ def main() -> None:
         else:
             raise SystemExit(f"unknown job {job}")
         scoring += time.perf_counter() - t
+        cpu += time.process_time() - c
         checksum += float(scores.sum())
         done += n
     print(
@@ -81,7 +83,7 @@ def main() -> None:
                 "scoring": scoring,
                 "generating": generating,
                 "fit": fit_seconds,
-                "cpu": time.process_time() - cpu,
+                "cpu": cpu,
                 "features_used": [int(m.features_.size) for m in models],
                 "checksum": checksum,
             }

@@ -168,5 +168,9 @@ def test_cli_fit_score_export(scored: Scored, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "lignes exportées" in result.output
     assert target.is_file()
+    result = runner.invoke(cli, ["personas", "features", "--workspace", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "digital_share" in result.output
+    assert "stage_reimbursement_per_year" in result.output
     result = runner.invoke(cli, ["personas", "fit", "--workspace", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
