@@ -75,35 +75,46 @@ def summary(
         .group_by(["customer", "day"])
         .aggregate(value=lambda s: s.value.sum())
     )
-    if observation_period_end is None:
-        end = t.select(day=day).day.max().execute()
-        if end is None or pd.isna(end):
-            raise LifecycleError("expected at least one transaction, found none")
-        end = int(end)
+    # Without any end date, one query suffices: every day counts and the end is the last one.
+    single = observation_period_end is None and calibration_period_end is None
+    if single:
+        end = cal_end = 0  # set from the result below
+        in_cal = ibis.literal(True)
     else:
-        end = _epoch_day(observation_period_end)
-    days = days.filter(days.day <= end)
-    cal_end = end if calibration_period_end is None else _epoch_day(calibration_period_end)
-    if cal_end > end:
-        raise LifecycleError(
-            f"expected calibration_period_end on or before the observation end, found "
-            f"{calibration_period_end} after {observation_period_end or 'the last transaction'}"
-        )
-    in_cal = days.day <= cal_end
+        if observation_period_end is None:
+            found = t.select(day=day).day.max().execute()
+            if found is None or pd.isna(found):
+                raise LifecycleError("expected at least one transaction, found none")
+            end = int(found)
+        else:
+            end = _epoch_day(observation_period_end)
+        days = days.filter(days.day <= end)
+        cal_end = end if calibration_period_end is None else _epoch_day(calibration_period_end)
+        if cal_end > end:
+            raise LifecycleError(
+                f"expected calibration_period_end on or before the observation end, found "
+                f"{calibration_period_end} after {observation_period_end or 'the last transaction'}"
+            )
+        in_cal = days.day <= cal_end
     measures = {
         "first": days.day.min(),
-        "last": days.day.max(where=in_cal),
-        "n": in_cal.sum(),
-        "total": days.value.sum(where=in_cal),
+        "last": days.day.max(where=in_cal) if not single else days.day.max(),
+        "n": in_cal.sum() if not single else days.count(),
+        "total": days.value.sum(where=in_cal) if not single else days.value.sum(),
         "first_value": days.value.argmin(days.day),
     }
     if calibration_period_end is not None:
         measures["n_hold"] = (~in_cal).sum()
         measures["total_hold"] = days.value.sum(where=~in_cal).fill_null(0.0)
     per = days.group_by("customer").aggregate(**measures)
-    per = per.filter(per["first"] <= cal_end).order_by("customer")
+    if not single:
+        per = per.filter(per["first"] <= cal_end)
     # Arrow to pandas directly: ibis turns any column holding a null into Python objects
-    frame = per.to_pyarrow().to_pandas()
+    frame = per.order_by("customer").to_pyarrow().to_pandas()
+    if single:
+        if frame.empty:
+            raise LifecycleError("expected at least one transaction, found none")
+        end = cal_end = int(frame["last"].max())
     n = frame["n"].to_numpy(dtype=np.int64)
     first = frame["first"].to_numpy(dtype=np.int64)
     last = frame["last"].to_numpy(dtype=np.int64)
