@@ -339,3 +339,41 @@ def test_customer_attributes_become_typed_columns_and_update(workspace, tmp_path
     assert len(customers) == 1
     row = customers.iloc[0]
     assert (row.premium, row.city, str(row.birth_date)[:10]) == (59.9, "Orléans", "1980-04-05")
+
+
+def test_attribute_type_conflict_names_the_mapping_file_and_line(workspace, tmp_path):
+    data = tmp_path / "clients.csv"
+    data.write_text("Code client;Ville\nC1;Lyon\n", encoding="utf-8")
+    first = tmp_path / "clients.yaml"
+    first.write_text(
+        "target: customers\nsource: crm\nidentifiers: {crm_id: Code client}\n"
+        "attributes:\n  city: {from: Ville}\n",
+        encoding="utf-8",
+    )
+    workspace.ingest([data], mapping=first)
+    second = tmp_path / "clients_typed.yaml"
+    second.write_text(
+        "target: customers\nsource: crm2\nidentifiers: {crm_id: Code client}\n"
+        "attributes:\n  city: {from: Ville, type: integer}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MappingError) as caught:
+        workspace.ingest([data], mapping=second)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == (str(second), 5, 3)
+    assert problem.path == "attributes.city"
+    assert "VARCHAR" in problem.expected
+    assert problem.found == "BIGINT"
+    assert str(second) in str(caught.value)
+    # Given in code, the mapping has no file to name.
+    with pytest.raises(MappingError) as in_code:
+        workspace.ingest(
+            [data],
+            mapping={
+                "target": "customers",
+                "source": "crm3",
+                "identifiers": {"crm_id": "Code client"},
+                "attributes": {"city": {"from": "Ville", "type": "integer"}},
+            },
+        )
+    assert in_code.value.problems[0].file == "mapping"

@@ -32,6 +32,7 @@ def ingest(
 ) -> list[LoadReport]:
     """Load ``files`` into ``workspace``'s warehouse through ``mapping``; one report per file."""
     base = Path(workspace.root)
+    mapping_file: str | None = None
     if isinstance(mapping, Mapping):
         spec, where = mapping, base
     elif isinstance(mapping, dict):
@@ -41,6 +42,7 @@ def ingest(
         if not mapping_path.is_absolute() and not mapping_path.exists():
             mapping_path = base / mapping_path
         spec, where = load_mapping(mapping_path), mapping_path.parent
+        mapping_file = str(mapping_path)
     name = source or spec.source
     if not name:
         raise IngestError(
@@ -64,6 +66,7 @@ def ingest(
                     touchpoints=touchpoints,
                     timezone=workspace.settings.timezone,
                     progress=step(path),
+                    mapping_file=mapping_file,
                 )
             )
     return reports

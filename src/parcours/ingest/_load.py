@@ -67,8 +67,11 @@ def load_file(
     touchpoints: TouchpointTable | None,
     timezone: str,
     progress: Phase | None = None,
+    mapping_file: str | None = None,
 ) -> LoadReport:
-    """Load one file. The same file with the same mapping a second time changes nothing."""
+    """Load one file. The same file with the same mapping a second time changes nothing.
+
+    ``mapping_file``: where the mapping was read from, for messages (None: given in code)."""
     started = time.perf_counter()
     step = progress or (lambda _phase, _done, _total: None)
     file_hash = file_sha256(path)
@@ -129,7 +132,7 @@ def load_file(
         kinds = list(mapping.identifiers)
         resolve_identities(wh, kinds, source=source, load_id=load_id, ts=ts)
         step("write", 2, 4)
-        already = write_target(wh, mapping, source, load_id)
+        already = write_target(wh, mapping, source, load_id, mapping_file=mapping_file)
         touch_customers(wh, mapping, seen_ready=ts is not None)
         quarantined = _count(wh, "SELECT count(*) FROM __typed WHERE __problem IS NOT NULL")
         quarantined += len(raw.rejects)

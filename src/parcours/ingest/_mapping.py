@@ -221,6 +221,30 @@ def load_mapping(path: Path | str) -> Mapping:
     return load_model_file(path, Mapping, what="mapping", error=MappingError)
 
 
+def yaml_place(path: Path | str, keys: tuple[str, ...]) -> tuple[int | None, int | None]:
+    """The 1-based line and column of the key at ``keys`` in a YAML mapping file (None, None
+    when the file or the key cannot be found): for messages about a valid mapping that does not
+    fit the warehouse."""
+    import yaml
+
+    try:
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None, None
+    place: tuple[int | None, int | None] = (None, None)
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return None, None
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                place = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                node = value_node
+                break
+        else:
+            return None, None
+    return place
+
+
 def mapping_from_dict(data: dict[str, Any]) -> Mapping:
     """Build a mapping from Python data (the API twin of a YAML file)."""
     return Mapping.model_validate(data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parcours.errors import MappingError, Problem
 from parcours.ingest._coerce import SQL_TYPES, ident, lit
-from parcours.ingest._mapping import CANONICAL_COLUMNS, Mapping
+from parcours.ingest._mapping import CANONICAL_COLUMNS, Mapping, yaml_place
 from parcours.warehouse import Warehouse
 
 
@@ -27,10 +27,14 @@ def _attrs(mapping: Mapping) -> str:
     return f"json_object({pairs})"
 
 
-def write_target(wh: Warehouse, mapping: Mapping, source: str, load_id: str) -> int:
-    """Insert the good rows; return how many were already in the table (not written again)."""
+def write_target(
+    wh: Warehouse, mapping: Mapping, source: str, load_id: str, *, mapping_file: str | None = None
+) -> int:
+    """Insert the good rows; return how many were already in the table (not written again).
+
+    ``mapping_file``: where the mapping was read from, named in messages (None: given in code)."""
     if mapping.target == "customers":
-        _upsert_customers(wh, mapping)
+        _upsert_customers(wh, mapping, mapping_file)
         return 0
     if mapping.target == "interactions":
         return _insert_interactions(wh, mapping, source, load_id)
@@ -140,8 +144,15 @@ def _insert_responses(wh: Warehouse, mapping: Mapping, source: str, load_id: str
     return _insert_keyed(wh, "responses", "response_id", " UNION ALL ".join(parts))
 
 
-def _upsert_customers(wh: Warehouse, mapping: Mapping) -> None:
+def _upsert_customers(wh: Warehouse, mapping: Mapping, mapping_file: str | None) -> None:
     """Customer attributes become typed columns; a re-load updates them with non-empty values."""
+
+    def problem(name: str, expected: str, found: str) -> Problem:
+        if mapping_file is None:
+            return Problem("mapping", None, None, f"attributes.{name}", expected, found)
+        line, column = yaml_place(mapping_file, ("attributes", name))
+        return Problem(mapping_file, line, column, f"attributes.{name}", expected, found)
+
     existing = {
         r[0]: r[1]
         for r in wh.fetchall(
@@ -158,24 +169,16 @@ def _upsert_customers(wh: Warehouse, mapping: Mapping) -> None:
             "last_seen",
             "updated_at",
         ):
-            problems.append(
-                Problem("mapping", None, None, f"attributes.{name}", "a new name", "a reserved one")
-            )
+            problems.append(problem(name, "a new name", "a reserved one"))
         elif name not in existing:
             wh.execute(f"ALTER TABLE customers ADD COLUMN {ident(name)} {wanted}")
         elif not _same_type(existing[name], wanted):
             problems.append(
-                Problem(
-                    "mapping",
-                    None,
-                    None,
-                    f"attributes.{name}",
-                    f"type {existing[name]} (as already in the warehouse)",
-                    wanted,
-                )
+                problem(name, f"type {existing[name]} (as already in the warehouse)", wanted)
             )
     if problems:
-        raise MappingError(problems, what="the customer attributes of this mapping")
+        what = "the customer attributes of this mapping"
+        raise MappingError(problems, what=f"{what} ({mapping_file})" if mapping_file else what)
     cols = list(mapping.attributes)
     values = ", ".join(
         f"arg_max(g.{ident('__attr_' + n)}, g.__row) FILTER (WHERE g.{ident('__attr_' + n)} "
