@@ -4,6 +4,7 @@ splits, holdouts and uplift, quiet hours, exits, re-entry, date triggers."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -125,7 +126,7 @@ def test_a_calendar_day_cap_defers_the_second_message_to_the_next_day() -> None:
     assert (at.hour, at.minute) < (1, 5)  # the first minutes of the next day
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     gaps=st.lists(st.floats(min_value=0, max_value=3), min_size=1, max_size=12),
     cap=st.integers(min_value=1, max_value=3),
@@ -356,3 +357,108 @@ def test_an_sms_step_sends_the_body_alone_to_the_phone_number() -> None:
     (message,) = [m for _, m in sim.sms.sent]
     assert (message.to, message.text) == ("+33600000000", "Bonjour Léa\nÀ bientôt")
     assert sim.email.sent == []
+
+
+def test_a_tag_cap_with_drop_ends_the_journey_while_other_tags_still_go() -> None:
+    promo = Scenario.model_validate(
+        {
+            "id": "promo",
+            "trigger": {"event": "visit"},
+            "over_cap": "drop",
+            "reentry": {"policy": "after_exit"},
+            "steps": [
+                {
+                    "id": "offer",
+                    "send": {"body": {"fr": "Offre", "en": "Offer"}, "tags": ["promo"]},
+                },
+                {"id": "after", "send": {"body": {"fr": "Suite", "en": "Next"}, "tags": ["info"]}},
+            ],
+        }
+    )
+    news = Scenario.model_validate(
+        {
+            "id": "news",
+            "trigger": {"event": "visit"},
+            "reentry": {"policy": "after_exit"},
+            "steps": [
+                {"id": "n", "send": {"body": {"fr": "Info", "en": "Info"}, "tags": ["info"]}}
+            ],
+        }
+    )
+    sim = Sim([promo, news], caps=[Cap(tag="promo", max=1, days=7)])
+    sim.contact("a")
+    sim.event("a", "visit", eid="v1")
+    sim.run(days=1)
+    sim.event("a", "visit", eid="v2")
+    sim.run(days=1)
+    assert sorted(sim.steps()) == ["after", "n", "n", "offer"]
+    outcomes = {(r["step_id"], r["status"]) for r in ledger(sim)}
+    assert ("offer", "capped") in outcomes
+    ends = sorted((e["scenario_id"], e["status"], e["reason"]) for e in sim.enrolments())
+    assert ("promo", "exited", "capped") in ends
+
+
+def test_wait_until_a_date_relative_to_an_attribute() -> None:
+    sc = Scenario.model_validate(
+        {
+            "id": "renewal",
+            "trigger": {"event": "signup"},
+            "steps": [
+                {"id": "before", "wait": {"until_attribute": "renewal_on", "offset": {"days": -7}}},
+                {"id": "remind", "send": {"body": {"fr": "Renouvellement", "en": "Renewal"}}},
+            ],
+        }
+    )
+    sim = Sim([sc])
+    sim.contact("a", renewal_on="2026-04-01")
+    sim.event("a", "signup")
+    sim.run(days=30, step_hours=6)
+    ((at, _),) = sim.email.sent
+    sent = datetime.fromtimestamp(at, PARIS)
+    assert (sent.month, sent.day) == (3, 25)
+
+
+def test_tracked_opens_and_clicks_count_for_their_scenario() -> None:
+    from parcours.orchestrate import report
+
+    sim = Sim([one()])
+    sim.contact("a")
+    sim.event("a", "signup")
+    sim.run(days=0.1)
+    key = sim.email.sent[0][1].key
+    sim.event("a", "open", eid="o1", key=key)
+    sim.event("a", "click", eid="k1", key=key)
+    row = report(sim.orch).set_index("scenario").loc["one"]
+    assert (row["sent"], row["opens"], row["clicks"]) == (1, 1, 1)
+
+
+def test_templates_are_personalised_with_persona_and_journey_labels(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from parcours.model import load_journey
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "persona.fr.j2").write_text(
+        "{% block subject %}{{ persona }} : {{ touchpoint.label }}{% endblock %}"
+        "{% block text %}Bonjour {{ customer.first_name }}{% endblock %}"
+        "{% block html %}<p>Bonjour {{ customer.first_name }}</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    from parcours import demo
+
+    journey = load_journey(Path(demo.__file__).parent / "data" / "journey.yaml")
+    sc = Scenario.model_validate(
+        {
+            "id": "p",
+            "touchpoint": "quote-web",
+            "trigger": {"event": "signup"},
+            "steps": [{"id": "s", "send": {"template": "persona"}}],
+        }
+    )
+    sim = Sim([sc], templates_dir=folder, journey=journey)
+    sim.contact("a", persona="Famille prudente", first_name="<Léa>")
+    sim.event("a", "signup")
+    sim.run(days=0.1)
+    ((_, message),) = sim.email.sent
+    assert message.subject.startswith("Famille prudente : ")
+    assert message.text == "Bonjour <Léa>"
+    assert message.html == "<p>Bonjour &lt;Léa&gt;</p>"  # HTML escaped, text not

@@ -130,7 +130,7 @@ def test_two_workers_in_parallel_never_exceed_a_cap(tmp_path: Path, store_url: s
         text.replace("trigger:", "over_cap: skip\ntrigger:"), encoding="utf-8"
     )
     orch = from_workspace(ws)
-    customers = people(300, prefix="k")
+    customers = people(150, prefix="k")
     orch.upsert_contacts(customers)
     orch.set_consent({"customer_id": c["customer_id"]} for c in customers)
     orch.ingest(signups(customers, time.time()))
@@ -141,7 +141,7 @@ def test_two_workers_in_parallel_never_exceed_a_cap(tmp_path: Path, store_url: s
     per_person: dict[str, int] = {}
     for m in sink.messages:
         per_person[m["to"]] = per_person.get(m["to"], 0) + 1
-    assert len(per_person) == 300
+    assert len(per_person) == 150
     assert max(per_person.values()) == 3  # 4 candidates each, the cap lets exactly 3 through
     assert min(per_person.values()) == 3
     assert sum(sink.ids().values()) == len(sink.ids())
@@ -149,7 +149,7 @@ def test_two_workers_in_parallel_never_exceed_a_cap(tmp_path: Path, store_url: s
         capped = conn.execute(
             sa.select(sa.func.count()).select_from(db.ledger).where(db.ledger.c.status == "capped")
         ).scalar_one()
-    assert capped == 300
+    assert capped == 150
     orch.store.dispose()
 
 

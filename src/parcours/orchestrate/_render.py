@@ -34,6 +34,18 @@ class Renderer:
             autoescape=jinja2.select_autoescape(["html", "html.j2"]),
             undefined=jinja2.ChainableUndefined,
         )
+        # the same files read for their html block with escaping always on (customer data in an
+        # email's HTML must be escaped), and for subject and text without it
+        self.html_env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.ChainableUndefined,
+        )
+        self.plain_env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=False,  # noqa: S701  # subject and text parts are plain text
+            undefined=jinja2.ChainableUndefined,
+        )
         self.text_env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined)  # noqa: S701  # plain text
         self.journey = journey
 
@@ -98,14 +110,17 @@ class Renderer:
         lang = context["lang"]
         try:
             if send.template is not None:
-                template = self.env.get_template(f"{send.template}.{lang}.j2")
-                ctx = template.new_context(context)
-                blocks = {
-                    name: "".join(block(ctx)).strip()
-                    for name, block in template.blocks.items()
-                    if name in ("subject", "text", "html")
-                }
-                return blocks.get("subject", ""), blocks.get("text", ""), blocks.get("html", "")
+                name = f"{send.template}.{lang}.j2"
+                plain = self.plain_env.get_template(name)
+                escaped = self.html_env.get_template(name)
+
+                def block(template: jinja2.Template, part: str) -> str:
+                    render = template.blocks.get(part)
+                    if render is None:
+                        return ""
+                    return "".join(render(template.new_context(context))).strip()
+
+                return block(plain, "subject"), block(plain, "text"), block(escaped, "html")
             assert send.body is not None
             subjects: dict[str, str] = {str(k): v for k, v in (send.subject or {}).items()}
             bodies: dict[str, str] = {str(k): v for k, v in send.body.items()}
