@@ -241,6 +241,9 @@ def text_lines(
 def svg(width: float, height: float, title: str, desc: str, body: str, kind: str = "chart") -> str:
     """Wrap ``body`` in an accessible, standalone ``<svg>`` (title and description)."""
     uid = f"pc{next(_ids)}"
+    # A chart always has a name for screen readers, even if its caller's title was empty.
+    title = _NOT_XML.sub("", title).strip() or _NOT_XML.sub("", desc).strip()[:120] or kind
+    desc = _NOT_XML.sub("", desc).strip() or title
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="parcours-{kind}" role="img" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
