@@ -76,6 +76,10 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "Generating Mutuelle Horizon ({customers} customers, seed {seed})",
     },
     "demo.ingesting": {"fr": "Chargement des exports bruts", "en": "Loading the raw exports"},
+    "demo.personas": {
+        "fr": "Projection des personas dans la base",
+        "en": "Projecting the personas into the base",
+    },
     "demo.report": {"fr": "Rapport : {path}", "en": "Report: {path}"},
     "demo.truth": {"fr": "Vérité plantée : {path}", "en": "Planted truth: {path}"},
     "demo.workspace": {

@@ -25,7 +25,24 @@ def prepare_workspace(out_dir: Path, lang: str = "fr") -> Workspace:
     shutil.copyfile(JOURNEY_PATH, ws.path("journeys", JOURNEY_FILE))
     for mapping in sorted(MAPPINGS_DIR.glob("*.yaml")):
         shutil.copyfile(mapping, ws.path("mappings", mapping.name))
+    from parcours.personas import DEMO_PERSONAS
+
+    for persona in sorted(DEMO_PERSONAS.glob("*.yaml")):
+        shutil.copyfile(persona, ws.path("personas", persona.name))
     return ws
+
+
+def _project_personas(ws: Workspace) -> None:
+    """Fit one model per demo persona and score the base, so the report shows who is who."""
+    import warnings
+
+    from parcours import personas
+
+    with warnings.catch_warnings():
+        # A shortfall of look-alikes is reported in the model card the report shows.
+        warnings.simplefilter("ignore", personas.PersonaWarning)
+        projection = personas.fit(ws)
+    personas.score(ws, projection)
 
 
 def run_demo(
@@ -66,6 +83,8 @@ def run_demo(
             reports.extend(
                 ws.ingest([raw], mapping=ws.path("mappings", mapping.name), progress=True)
             )
+        console.print(t("demo.personas"), markup=False)
+        _project_personas(ws)
         from parcours.render import write_report
 
         report = write_report(ws, ws.journey(), ws.path("out"), lang=lang)
