@@ -917,14 +917,37 @@ class Orchestrator:
                         prepared.append((eid, token, step))
             outcomes = [(eid, token, p.message, self._deliver(p)) for eid, token, p in prepared]
             with self.store.begin() as conn:
+                preloaded = self._outcome_rows(conn, outcomes)
                 for eid, token, message, result in outcomes:
                     assert message is not None
                     if result is None:
                         self._park_in(conn, eid, message.key)
                     else:
-                        self._record_in(conn, eid, token, message, result)
+                        self._record_in(conn, eid, token, message, result, preloaded)
             pending = [(eid, token) for eid, token, _m, result in outcomes if result is not None]
         return len(claimed)
+
+    def _outcome_rows(
+        self, conn: Connection, outcomes: list[tuple[str, str, Message | None, Result | None]]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The ledger rows and enrolments a batch of outcomes updates, read (and locked) in two
+        statements: ledger rows in key order, then enrolments in id order."""
+        keys = sorted(m.key for _e, _t, m, _r in outcomes if m is not None)
+        ids = sorted({eid for eid, _t, _m, _r in outcomes})
+        rows: dict[str, Any] = {}
+        enrolled: dict[str, Any] = {}
+        for chunk in _chunks(keys):
+            query = sa.select(db.ledger).where(db.ledger.c.key.in_(chunk)).order_by(db.ledger.c.key)
+            rows.update(
+                (r["key"], dict(r)) for r in conn.execute(self.store.lock(query)).mappings()
+            )
+        for chunk in _chunks(ids):
+            e = db.enrolments.c
+            query = sa.select(db.enrolments).where(e.id.in_(chunk)).order_by(e.id)
+            enrolled.update(
+                (r["id"], dict(r)) for r in conn.execute(self.store.lock(query)).mappings()
+            )
+        return rows, enrolled
 
     def _deliver(self, prepared: _Prepared) -> Result | None:
         """Hand a prepared message to its channel, reconciling first when the ledger says the
@@ -1398,23 +1421,23 @@ class Orchestrator:
             self._record_in(conn, enrolment_id, token, message, result)
 
     def _record_in(
-        self, conn: Connection, enrolment_id: str, token: str, message: Message, result: Result
+        self,
+        conn: Connection,
+        enrolment_id: str,
+        token: str,
+        message: Message,
+        result: Result,
+        preloaded: tuple[dict[str, Any], dict[str, Any]] | None = None,
     ) -> None:
         """Write what the provider said. The ledger always gets the truth; the enrolment moves
         on only if this worker still holds the claim."""
         now = self.clock()
         lg = db.ledger.c
         e = db.enrolments.c
-        row = (
-            conn.execute(self.store.lock(sa.select(db.ledger).where(lg.key == message.key)))
-            .mappings()
-            .first()
-        )
-        enr = (
-            conn.execute(self.store.lock(sa.select(db.enrolments).where(e.id == enrolment_id)))
-            .mappings()
-            .first()
-        )
+        if preloaded is None:
+            preloaded = self._outcome_rows(conn, [(enrolment_id, token, message, result)])
+        row = preloaded[0].get(message.key)
+        enr = preloaded[1].get(enrolment_id)
         if row is None or enr is None:
             return  # erased meanwhile
         attempts = row["attempts"] + (0 if result.error == "reconciled" else 1)
