@@ -115,15 +115,11 @@ def test_lanes_without_data_say_so(tmp_path):
     assert "pas de données" in _words(fr)
 
 
-def test_persona_without_assignments_says_so(demo, tmp_path):
-    try:
-        from parcours.personas import assignments
-
-        assignments(demo)
-        pytest.skip("personas are scored in this workspace")
-    except Exception:  # not installed, or never scored
-        pass
-    path = render_map(demo, demo.journey(), tmp_path / "senior.html", lang="fr", persona="senior")
+def test_persona_without_assignments_says_so(workspace, tmp_path):
+    # a fresh workspace: personas never scored there
+    path = render_map(
+        workspace, DEMO_JOURNEY, tmp_path / "senior.html", lang="fr", persona="senior"
+    )
     words = _words(path.read_text(encoding="utf-8"))
     assert "Persona : Senior attentif" in words
     assert "pas de données : les personas n'ont pas été attribués aux clients" in words
