@@ -139,10 +139,11 @@ def resolve_identities(
         """,
         [source],
     )
+    # Every node of a tuple lies in one component, hence has one owner: any of them will do.
     wh.execute(
         """
         CREATE OR REPLACE TEMP TABLE __tuple_owner AS
-        SELECT r.__row AS __tid, min(o.customer_id) AS customer_id
+        SELECT r.__row AS __tid, any_value(o.customer_id) AS customer_id
         FROM __rn AS r JOIN __comp AS c USING (nid) JOIN __owner AS o USING (comp)
         GROUP BY r.__row
         """

@@ -173,6 +173,7 @@ _UNCOMPRESSED: dict[str, tuple[str, ...]] = {
     "interactions": ("event_id", "customer_id"),
     "transactions": ("transaction_id", "customer_id"),
     "responses": ("response_id", "customer_id"),
+    "identities": ("customer_id", "value"),
 }
 
 
