@@ -538,7 +538,7 @@ class Orchestrator:
             for chunk in _chunks(ids):
                 for (eid,) in conn.execute(
                     sa.select(db.events.c.event_id).where(db.events.c.event_id.in_(chunk))
-                ):
+                ).fetchall():
                     unique.pop(eid, None)
             suppressed = self._suppressed(conn, [e.customer_id for e in unique.values()])
             fresh = [e for e in unique.values() if e.customer_id not in suppressed]
@@ -590,7 +590,10 @@ class Orchestrator:
             if sid in self.scenarios and self.scenarios[sid].reentry.policy != "after_exit"
         )
         for chunk in _chunks(list(customers)):
-            for row in conn.execute(sa.select(*cols).where(e.customer_id.in_(chunk) & live)):
+            # fetchall: one driver call per chunk instead of one per row
+            for row in conn.execute(
+                sa.select(*cols).where(e.customer_id.in_(chunk) & live)
+            ).fetchall():
                 found[(row[1], row[2])].append(
                     {"id": row[0], "status": row[3], "entered_at": row[4], "converted_at": row[5]}
                 )
@@ -600,7 +603,7 @@ class Orchestrator:
                 sa.select(e.scenario_id, e.customer_id, sa.func.max(e.entered_at))
                 .where(e.customer_id.in_(chunk) & e.scenario_id.in_(past))
                 .group_by(e.scenario_id, e.customer_id)
-            ):
+            ).fetchall():
                 # the past, summarised: counts for re-entry, never exits or converts again
                 found[(sid, cid)].append(
                     {"id": None, "status": "past", "entered_at": last, "converted_at": last}
