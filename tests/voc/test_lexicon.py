@@ -27,6 +27,20 @@ from parcours.voc._lexicon import Lexicon
         ("Nobody called me back", "en", "irritant"),
         ("No complaints, really smooth", "en", "enchantment"),
         ("I didn't get any answer", "en", "irritant"),
+        # factual complaints and praise, with no opinion word (cues)
+        ("Trois semaines et toujours pas de remboursement", "fr", "irritant"),
+        ("On m'a raccroché au nez", "fr", "irritant"),
+        ("Commande annoncée en 3 jours, livrée en 15.", "fr", "irritant"),
+        ("J'ai appelé 3 fois, aucune réponse", "fr", "irritant"),
+        ("Ça fait deux mois que mon dossier est en cours", "fr", "irritant"),
+        ("Le colis n'est jamais arrivé", "fr", "irritant"),
+        ("Réglé dès le premier appel", "fr", "enchantment"),
+        ("Je suis client depuis 2019.", "fr", "neutral"),
+        ("Le remboursement a été effectué en cinq jours.", "fr", "neutral"),
+        ("It's been three weeks and still no refund", "en", "irritant"),
+        ("They transferred me three times, then the line dropped", "en", "irritant"),
+        ("Sorted on the first call", "en", "enchantment"),
+        ("I have been a customer for ten years.", "en", "neutral"),
     ],
 )
 def test_labels(text: str, lang: str, label: str) -> None:
@@ -61,3 +75,12 @@ def test_lexicon_file_errors_give_the_line() -> None:
         Lexicon.read("fr", "kind\tterm\tvalue\npol\tbien\t1\ntheme\tprix\tcost\n", "x.tsv")
     with pytest.raises(ParcoursError, match="expected a kind"):
         Lexicon("fr", [("colour", "bleu", "")])
+    with pytest.raises(ParcoursError, match=r"x.tsv:1: expected a regular expression"):
+        Lexicon("fr", [("cue", "(non ferme", "-1")], source="x.tsv")
+
+
+def test_cue_adds_its_value_once() -> None:
+    lex = Lexicon("fr", [("cue", r"\b[0-9]+ fois\b", "-1.5")])
+    assert lex.score("appelé 3 fois").score == pytest.approx(-1.5)
+    assert lex.score("appelé 3 fois, relancé 2 fois").score == pytest.approx(-1.5)
+    assert lex.score("appelé une fois").label == "neutral"

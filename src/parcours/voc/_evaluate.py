@@ -17,7 +17,14 @@ import pandas as pd
 from parcours.voc._errors import VocError
 from parcours.voc._lexicon import CLASSES, classify
 
-__all__ = ["classification_table", "cross_validate", "format_table", "read_labelled"]
+__all__ = [
+    "CANDIDATES",
+    "classification_table",
+    "cross_validate",
+    "format_table",
+    "nested_cross_validate",
+    "read_labelled",
+]
 
 
 def read_labelled(path: Any) -> pd.DataFrame:
@@ -133,3 +140,62 @@ def lexicon_predictions(frame: pd.DataFrame) -> pd.DataFrame:
         {"label": [f.label for f in found], "theme": [f.theme or "other" for f in found]},
         index=frame.index,
     )
+
+
+CANDIDATES: tuple[dict[str, Any], ...] = (
+    {"estimator": "svm", "C": 0.3},
+    {"estimator": "svm", "C": 1.0},
+    {"estimator": "logistic", "C": 4.0},
+)
+"""The settings :func:`nested_cross_validate` chooses among, inside each outer fold."""
+
+
+def nested_cross_validate(
+    frame: pd.DataFrame,
+    *,
+    lang: str,
+    candidates: Sequence[dict[str, Any]] = CANDIDATES,
+    outer: int = 5,
+    inner: int = 3,
+    seed: int = 1,
+    pooled: bool = True,
+) -> tuple[pd.Series, list[dict[str, Any]]]:
+    """Out-of-fold predictions of ``label`` for the rows of ``lang``, model choice included.
+
+    Each outer fold chooses among ``candidates`` (keyword arguments of
+    :class:`VerbatimClassifier`) by an inner ``inner``-fold cross-validation on its own training
+    part only, then refits the chosen one on that whole part (plus, with ``pooled``, every verbatim
+    of the other languages) and predicts the held-out fold: the estimate includes the choice, so
+    it is not optimistic. Returns the predictions and the setting chosen in each outer fold.
+    """
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from parcours.voc._model import VerbatimClassifier
+
+    if "lang" not in frame.columns:
+        raise VocError("nested_cross_validate: expected a lang column to select a language")
+    rows = frame[frame["lang"] == lang]
+    others = frame[frame["lang"] != lang] if pooled else frame.iloc[0:0]
+    texts = rows["text"].astype(str).to_numpy()
+    truth = rows["label"].astype(str).to_numpy()
+    extra_x = list(others["text"].astype(str))
+    extra_y = list(others["label"].astype(str))
+    predicted = np.empty(len(rows), dtype=object)
+    chosen: list[dict[str, Any]] = []
+    splitter = StratifiedKFold(n_splits=outer, shuffle=True, random_state=seed)
+    for train, test in splitter.split(texts, truth):
+        x, y = texts[train], truth[train]
+        scores = []
+        for setting in candidates:
+            guess = np.empty(len(train), dtype=object)
+            inner_split = StratifiedKFold(n_splits=inner, shuffle=True, random_state=seed + 1)
+            for a, b in inner_split.split(x, y):
+                model = VerbatimClassifier(**setting).fit([*x[a], *extra_x], [*y[a], *extra_y])
+                guess[b] = model.predict(list(x[b]))
+            scores.append(f1_score(y, guess, average="macro"))
+        best = dict(candidates[int(np.argmax(scores))])
+        chosen.append(best)
+        model = VerbatimClassifier(**best).fit([*x, *extra_x], [*y, *extra_y])
+        predicted[test] = model.predict(list(texts[test]))
+    return pd.Series(predicted, index=rows.index, name="predicted_label"), chosen

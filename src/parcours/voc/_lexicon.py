@@ -3,7 +3,9 @@
 The lexicons (``data/lexicon_fr.tsv``, ``data/lexicon_en.tsv``) were written for parcours and are
 under the project's licence (no third-party sentiment lexicon is used). Each line is a term with a
 kind: ``pol`` (polarity -3..+3), ``neg`` (negation), ``int`` (intensity multiplier), ``but``
-(contrast) or ``theme``. Terms are matched on words without accents, longest phrase first; a
+(contrast), ``theme`` or ``cue`` (a regular expression over the words, for factual complaints
+and praise that carry no opinion word: "trois semaines et toujours pas de remboursement", "on m'a
+transféré quatre fois", "commande annoncée en 3 jours, livrée en 15"). Terms are matched on words without accents, longest phrase first; a
 trailing ``*`` matches a prefix.
 
 Scoring, per sentence:
@@ -12,6 +14,8 @@ Scoring, per sentence:
   within three words, at 0.8 of its strength: "jamais rappelé" is negative, "sans problème"
   positive; "pas du tout satisfait" flips and doubles (``du tout`` is an intensifier);
 - a contrast ("mais", "but") halves what came before it and weighs what follows 1.5 times;
+- a ``cue`` adds its value once when its pattern is found in the sentence's words (lower case,
+  no accents, single spaces, punctuation kept as words);
 - "!" strengthens the sentence by 10 % per mark (at most three).
 The score is the sum; below ``-threshold`` the verbatim is an irritant, above ``+threshold`` an
 enchantment, otherwise neutral. Themes: an aspect (délais, joignabilité, prix, clarté, accueil,
@@ -25,7 +29,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from parcours.voc._errors import VocError
@@ -132,7 +136,17 @@ class Lexicon:
         self.polarity = _Trie()
         self.themes = _Trie()
         self._negators = {normalize(t)[0] for k, t, _ in rows if k == "neg" and normalize(t)}
+        self.cues: list[tuple[re.Pattern[str], float]] = []
         for line, (kind, term, value) in enumerate(rows, start=1):
+            if kind == "cue":
+                try:
+                    self.cues.append((re.compile(term), float(value)))
+                except (re.error, ValueError) as exc:
+                    raise VocError(
+                        f"{source}:{line}: expected a regular expression and a number for cue "
+                        f"{term!r}, found {exc}"
+                    ) from None
+                continue
             words = normalize(term)
             if not words:
                 raise VocError(f"{source}:{line}: expected a term, found {term!r}")
@@ -157,7 +171,7 @@ class Lexicon:
                 self.polarity.add(words, _Entry(kind, value))
             else:
                 raise VocError(
-                    f"{source}:{line}: expected a kind among pol, int, neg, but, theme, "
+                    f"{source}:{line}: expected a kind among pol, int, neg, but, theme, cue, "
                     f"found {kind!r}"
                 )
 
@@ -220,6 +234,9 @@ class Lexicon:
             contributions = [
                 c * (0.5 if k < contrast_at else 1.5) for k, c in enumerate(contributions)
             ]
+        if self.cues:
+            joined = " " + " ".join(tokens) + " "
+            contributions.extend(value for pattern, value in self.cues if pattern.search(joined))
         bangs = min(text.count("!"), 3)
         factor = 1 + 0.1 * bangs
         positive = sum(c for c in contributions if c > 0) * factor
@@ -346,6 +363,7 @@ def detect_lang(text: str) -> str:
     return "en" if en > fr else "fr"
 
 
+@lru_cache(maxsize=1 << 16)
 def classify(text: str, lang: str | None = None, threshold: float = THRESHOLD) -> LexiconResult:
     """Classify one verbatim with the lexicon of ``lang`` (detected when not given)."""
     return lexicon(lang or detect_lang(text)).score(text, threshold)
