@@ -393,8 +393,18 @@ def _plan_encoding(path: Path, fmt: str, options: ReadOptions, scratch: Path) ->
 
 
 def _plan_full_encoding(plan: _Plan, scratch: Path) -> _Plan:
-    """Decide the encoding from the whole file: cp1252 is transcoded, mixed goes line by line."""
-    encoding = sniff_encoding(plan.raw)
+    """Decide the encoding from the whole file: cp1252 is transcoded, mixed goes line by line.
+
+    The file is not UTF-8 (its sample or DuckDB said so), so it is most likely cp1252: it is
+    transcoded in the same pass that checks every chunk, and the copy is dropped if not."""
+    target = scratch / "utf-8.csv"
+    with target.open("wb") as out:
+        encoding = sniff_encoding(
+            plan.raw, each_chunk=lambda chunk: out.write(cp1252_to_utf8(chunk))
+        )
+    if encoding == "cp1252":
+        return _Plan(plan.path, plan.fmt, plan.raw, target, encoding, False, "utf-8")
+    target.unlink()
     if encoding == MIXED:
         return _Plan(plan.path, plan.fmt, plan.raw, plan.raw, MIXED, False, "tolerant")
     replanned = _Plan(plan.path, plan.fmt, plan.raw, plan.raw, encoding, False, "utf-8")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -264,12 +264,20 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
-def sniff_encoding(path: Path, *, chunk_size: int = CHUNK_SIZE) -> str:
+def sniff_encoding(
+    path: Path,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    each_chunk: Callable[[bytes], object] | None = None,
+) -> str:
     """The encoding of a whole text file: 'utf-8', 'utf-8-sig', 'utf-16', 'cp1252' or :data:`MIXED`.
 
     A byte-order mark decides for UTF-16/32. Otherwise every chunk is checked for strict UTF-8; a
     file with invalid lines is cp1252 when no line is valid non-ASCII UTF-8, and mixed when some
     are (or when a UTF-8 byte-order mark announces UTF-8 that some lines break).
+
+    ``each_chunk`` sees every chunk read (whole lines), so that a caller can work on the file in
+    the same pass; for a file found 'cp1252' it has seen the whole file.
     """
     with path.open("rb") as handle:
         head = handle.read(4)
@@ -280,6 +288,8 @@ def sniff_encoding(path: Path, *, chunk_size: int = CHUNK_SIZE) -> str:
         saw_utf8 = bom == "utf-8-sig"
         saw_invalid = False
         for chunk in iter_chunks(handle, chunk_size):
+            if each_chunk is not None:
+                each_chunk(chunk)
             if is_utf8(chunk):
                 saw_utf8 = saw_utf8 or not chunk.isascii()
             else:
