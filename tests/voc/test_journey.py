@@ -101,7 +101,7 @@ def test_emotion_from_verbatims(demo_workspace: Path) -> None:
     assert curve.loc["complaint", "value"] < curve.loc["quote", "value"]
 
 
-def test_period_filter_and_persona_error(demo_workspace: Path) -> None:
+def test_period_filter_and_persona_error(demo_workspace: Path, workspace: Workspace) -> None:
     truth = load_truth(demo_workspace)
     start = dt.date.fromisoformat(truth.start[:10])
     with Workspace.open(demo_workspace) as ws:
@@ -111,21 +111,17 @@ def test_period_filter_and_persona_error(demo_workspace: Path) -> None:
         n_month = first_month.satisfaction.query(query)["n"].sum()
         n_all = everything.satisfaction.query(query)["n"].sum()
         assert 0 <= n_month < n_all
-        # The demo's personas were never scored: the filter says so instead of guessing.
-        with pytest.raises(ParcoursError, match="persona"):
-            journey_voc(ws, persona="young-connected")
+        journey = ws.journey()
+    # A workspace whose personas were never scored: the filter says so instead of guessing.
+    with pytest.raises(ParcoursError, match="persona"):
+        journey_voc(workspace, journey, persona="young-connected")
 
 
-@pytest.mark.slow
-def test_persona_filter_keeps_the_persona_customers(demo_workspace: Path, tmp_path: Path) -> None:
-    import shutil
-
+def test_persona_filter_keeps_the_persona_customers(demo_workspace: Path) -> None:
     from parcours import personas
 
-    copy = tmp_path / "ws"
-    shutil.copytree(demo_workspace, copy, ignore=shutil.ignore_patterns("raw", "out"))
-    with Workspace.open(copy) as ws:
-        personas.score(ws, personas.fit(ws, personas.DEMO_PERSONAS, min_positives=20))
+    # `parcours demo` fits and scores the demo personas.
+    with Workspace.open(demo_workspace) as ws:
         assigned = personas.assignments(ws)
         name = "senior"
         members = set(assigned.loc[assigned["persona"] == name, "customer_id"])
