@@ -88,48 +88,22 @@ def classify_lexicon(n: int, data: str) -> None:
 
 
 def nested_cv(data: str) -> None:
-    """Honest estimate of the model selection: each outer fold picks the estimator by an inner
-    3-fold CV on its own training part among the candidates compared while building parcours."""
-    import numpy as np
+    """Honest estimate of the model selection (parcours.voc's own nested cross-validation: each
+    outer fold picks its settings by an inner CV on its own training part)."""
     import pandas as pd
     from sklearn.metrics import f1_score
-    from sklearn.model_selection import StratifiedKFold
 
-    from parcours.voc._model import VerbatimClassifier
+    from parcours.voc._evaluate import nested_cross_validate
 
-    candidates = [("svm", 0.3), ("svm", 1.0), ("logistic", 4.0)]
     frame = pd.read_csv(data)
     started = time.perf_counter()
     out: dict[str, object] = {}
     for lang in ("fr", "en"):
-        rows = frame[frame["lang"] == lang].reset_index(drop=True)
-        others = frame[frame["lang"] != lang]
-        predicted = np.empty(len(rows), dtype=object)
-        chosen = []
-        outer = StratifiedKFold(5, shuffle=True, random_state=1)
-        for train, test in outer.split(rows["text"], rows["label"]):
-            part = rows.iloc[train].reset_index(drop=True)
-            scores = []
-            for estimator, c in candidates:
-                inner = np.empty(len(part), dtype=object)
-                for a, b in StratifiedKFold(3, shuffle=True, random_state=2).split(
-                    part["text"], part["label"]
-                ):
-                    model = VerbatimClassifier(estimator=estimator, C=c).fit(
-                        [*part["text"].iloc[a], *others["text"]],
-                        [*part["label"].iloc[a], *others["label"]],
-                    )
-                    inner[b] = model.predict(list(part["text"].iloc[b]))
-                scores.append(f1_score(part["label"], inner, average="macro"))
-            best = candidates[int(np.argmax(scores))]
-            chosen.append(f"{best[0]} C={best[1]}")
-            model = VerbatimClassifier(estimator=best[0], C=best[1]).fit(
-                [*part["text"], *others["text"]], [*part["label"], *others["label"]]
-            )
-            predicted[test] = model.predict(list(rows["text"].iloc[test]))
+        predicted, chosen = nested_cross_validate(frame, lang=lang)
+        rows = frame[frame["lang"] == lang]
         out[lang] = {
-            "macro_f1": f1_score(rows["label"], predicted, average="macro"),
-            "chosen": chosen,
+            "macro_f1": f1_score(rows["label"].astype(str), predicted.astype(str), average="macro"),
+            "chosen": [str(c) for c in chosen],
         }
     out["seconds"] = time.perf_counter() - started
     print(json.dumps(out))
