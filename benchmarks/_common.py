@@ -19,8 +19,11 @@ GIB = 1024**3
 COLUMNS = ("benchmark", "contender", "data", "time", "peak RSS", "throughput", "target", "notes")
 
 
-def run_child(args: list[str]) -> tuple[float, int, str]:
-    """Run a child process; return (wall seconds, peak RSS bytes, its stdout)."""
+def measured(args: list[str]) -> tuple[float, float, int, str]:
+    """Run a child process; return (wall seconds, CPU seconds user + system, peak RSS, stdout).
+
+    The CPU seconds tell the work done whatever else runs on the machine: on a shared 2-core
+    machine the wall time of the same run varies threefold with the load."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
@@ -30,4 +33,10 @@ def run_child(args: list[str]) -> tuple[float, int, str]:
     out = proc.stdout.read() if proc.stdout else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(args)} failed: {out}")
-    return seconds, usage.ru_maxrss * 1024, out
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out
+
+
+def run_child(args: list[str]) -> tuple[float, int, str]:
+    """Run a child process; return (wall seconds, peak RSS bytes, its stdout)."""
+    seconds, _, rss, out = measured(args)
+    return seconds, rss, out

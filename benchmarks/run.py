@@ -7,30 +7,12 @@ import importlib
 import os
 import subprocess
 import sys
-import time
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from _common import COLUMNS, DATA, GIB, HERE, run_child
-
-
-def _measured(args: list[str]) -> tuple[float, float, int, str]:
-    """Run a child process; return (wall seconds, CPU seconds user + system, peak RSS, stdout).
-
-    The CPU seconds tell the work done whatever else runs on the machine: on a shared 2-core
-    machine the wall time of the same run varies threefold with the load."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out = proc.stdout.read() if proc.stdout else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {out}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out
+from _common import COLUMNS, DATA, GIB, HERE, measured, run_child
 
 
 def bench_ingest(rows: int, table: Table) -> None:
@@ -47,7 +29,7 @@ def bench_ingest(rows: int, table: Table) -> None:
         workdir = DATA / f"ws_{contender}_{rows}"
         subprocess.run(["rm", "-rf", str(workdir)], check=True)
         load = os.getloadavg()[0]
-        seconds, cpu, rss, out = _measured(
+        seconds, cpu, rss, out = measured(
             [str(HERE / "_jobs.py"), contender, str(csv), str(workdir)]
         )
         walls[contender], cpus[contender] = seconds, cpu
