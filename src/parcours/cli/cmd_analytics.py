@@ -91,7 +91,10 @@ class _Context:
             )
         return self.ws.journey()
 
-    def close(self) -> None:
+    def __enter__(self) -> _Context:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         if self.ws is not None:
             self.ws.close()
 
@@ -180,8 +183,7 @@ def register(group: click.Group) -> None:
         """Stage x channel matrix / matrice étapes x canaux."""
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, events_file)
-        try:
+        with _Context(workspace, lang, events_file) as ctx:
             if what == "cells":
                 result = a.matrix(ctx.events, period=period)
             elif what == "preferred":
@@ -191,8 +193,6 @@ def register(group: click.Group) -> None:
             else:
                 result = a.undefined_event_codes(ctx.events)
             _show(result, csv_file)
-        finally:
-            ctx.close()
 
     @analytics.command("funnel")
     @click.argument("steps", nargs=-1, required=True)
@@ -256,8 +256,7 @@ def register(group: click.Group) -> None:
         """
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, events_file)
-        try:
+        with _Context(workspace, lang, events_file) as ctx:
             spec: list[Any] = [{"stage": s, "name": s} for s in steps] if stages else list(steps)
             result = a.funnel(
                 ctx.events,
@@ -273,8 +272,6 @@ def register(group: click.Group) -> None:
             _show(result.steps, csv_file)
             if dropped_file is not None:
                 _show(result.dropped(), dropped_file)
-        finally:
-            ctx.close()
 
     @analytics.command("paths")
     @workspace_option
@@ -329,9 +326,8 @@ def register(group: click.Group) -> None:
         """Most frequent paths / chemins les plus fréquents."""
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, events_file)
         gap_value = None if gap.lower() in ("none", "aucun") else gap
-        try:
+        with _Context(workspace, lang, events_file) as ctx:
             if sankey:
                 result = a.sankey_edges(
                     ctx.events,
@@ -358,8 +354,6 @@ def register(group: click.Group) -> None:
                     touchpoint=touchpoint,
                 )
             _show(result, csv_file)
-        finally:
-            ctx.close()
 
     @analytics.command("dfg")
     @workspace_option
@@ -384,12 +378,9 @@ def register(group: click.Group) -> None:
         """Directly-follows graph or variants / graphe des successions directes ou variantes."""
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, events_file)
-        try:
+        with _Context(workspace, lang, events_file) as ctx:
             build = a.variants if variants else a.dfg
             _show(build(ctx.events, customer=customer, ts=ts, touchpoint=touchpoint), csv_file)
-        finally:
-            ctx.close()
 
     @analytics.command("attribution")
     @workspace_option
@@ -454,8 +445,7 @@ def register(group: click.Group) -> None:
             raise click.UsageError(
                 "expected --paths FILE or --conversion TOUCHPOINT / attendu --paths ou --conversion"
             )
-        ctx = _Context(workspace, lang, events_file)
-        try:
+        with _Context(workspace, lang, events_file) as ctx:
             result = a.attribution(
                 ctx.events,
                 model=model,  # type: ignore[arg-type]  # click.Choice checked it
@@ -467,8 +457,6 @@ def register(group: click.Group) -> None:
                 touchpoint=touchpoint,
             )
             _show(result, csv_file)
-        finally:
-            ctx.close()
 
     @analytics.command("winning")
     @click.argument("outcome")
@@ -495,8 +483,7 @@ def register(group: click.Group) -> None:
         """Winning journeys towards an outcome / parcours gagnants vers un résultat."""
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, events_file)
-        try:
+        with _Context(workspace, lang, events_file) as ctx:
             target: Any = {"stage": outcome} if is_stage else outcome
             _show(
                 a.winning_journeys(
@@ -509,8 +496,6 @@ def register(group: click.Group) -> None:
                 ),
                 csv_file,
             )
-        finally:
-            ctx.close()
 
     @analytics.command("redundancies")
     @workspace_option
@@ -531,14 +516,11 @@ def register(group: click.Group) -> None:
         """Redundant push messages / messages sortants redondants."""
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, events_file)
-        try:
+        with _Context(workspace, lang, events_file) as ctx:
             _show(
                 a.redundancies(ctx.events, gap, customer=customer, ts=ts, touchpoint=touchpoint),
                 csv_file,
             )
-        finally:
-            ctx.close()
 
     @analytics.command("ruptures")
     @workspace_option
@@ -566,8 +548,7 @@ def register(group: click.Group) -> None:
         """Ruptures between channels / ruptures entre canaux."""
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, events_file)
-        try:
+        with _Context(workspace, lang, events_file) as ctx:
             pairs = ctx.journey() if from_map else None
             _show(
                 a.ruptures(
@@ -575,8 +556,6 @@ def register(group: click.Group) -> None:
                 ),
                 csv_file,
             )
-        finally:
-            ctx.close()
 
     @analytics.command("blocking")
     @workspace_option
@@ -589,11 +568,8 @@ def register(group: click.Group) -> None:
         """Blocking points by lost customers / points de blocage par clients perdus."""
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, None)
-        try:
+        with _Context(workspace, lang, None) as ctx:
             _show(a.blocking_points(ctx.events, ctx.journey()), csv_file)
-        finally:
-            ctx.close()
 
     @analytics.command("timing")
     @workspace_option
@@ -613,9 +589,6 @@ def register(group: click.Group) -> None:
         """Time between stages / temps entre les étapes."""
         from parcours import analytics as a
 
-        ctx = _Context(workspace, lang, None)
-        try:
+        with _Context(workspace, lang, None) as ctx:
             people = ctx.ws.table("customers")
             _show(a.timing(ctx.events, ctx.journey(), by=by, customers=people), csv_file)
-        finally:
-            ctx.close()
