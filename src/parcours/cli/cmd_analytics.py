@@ -117,6 +117,7 @@ def _read(path: Path) -> Any:
 def _show(result: Any, csv_file: Path | None, limit: int = 40) -> None:
     from rich.table import Table
 
+    from parcours.analytics import _messages  # noqa: F401  # the package's words
     from parcours.i18n import t
 
     frame = result.to_pandas() if hasattr(result, "to_pandas") else result
@@ -145,8 +146,6 @@ def _cell(value: Any) -> str:
 
 
 def register(group: click.Group) -> None:
-    from parcours.analytics import _messages  # noqa: F401  # the package's words
-
     @group.group("analytics")
     def analytics() -> None:
         """Quantify journeys / quantifier les parcours (matrix, funnel, paths, dfg, attribution...)."""
