@@ -22,10 +22,13 @@ def test_top_level_names():
     assert issubclass(parcours.MappingError, parcours.ParcoursError)
 
 
-def test_importing_parcours_loads_no_engine():
+@pytest.mark.parametrize("module", ["parcours", "parcours.cli"])
+def test_importing_parcours_or_its_cli_loads_no_engine(module):
+    # The CLI registers every capability's commands at start-up: none may load an engine there.
     code = (
-        "import sys, parcours; "
-        "print(sorted(m for m in ('duckdb', 'ibis', 'pyspark', 'pandas') if m in sys.modules))"
+        f"import sys, {module}; "
+        "print(sorted(m for m in ('duckdb', 'ibis', 'pyspark', 'pandas', 'sklearn', 'scipy') "
+        "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
