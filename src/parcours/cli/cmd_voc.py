@@ -143,24 +143,30 @@ def _metric_command(metric: str) -> Any:
         from parcours.voc import journey_responses, satisfaction
 
         _words()
-        ws = open_workspace(workspace, lang)
-        keys = [k.strip() for k in by.split(",") if k.strip()]
-        responses = journey_responses(
-            ws, journey, persona=persona, period=_period(start, end), with_persona="persona" in keys
-        )
-        frame = satisfaction(
-            responses,
-            keys,
-            metrics=[metric],
-            min_n=min_n,
-            csat_method=method,  # type: ignore[arg-type]
-            ces_scale=scale,  # type: ignore[arg-type]
-            period_unit=unit,
-        )
-        language = get_lang()
-        by_text = ", ".join(t(f"voc.col.{k}", language) if k in _GROUPS else k for k in keys)
-        title = t("voc.title.satisfaction", language, metric=t(f"voc.metric.{metric}"), by=by_text)
-        _show(frame, title, language, out_path)
+        with open_workspace(workspace, lang) as ws:
+            keys = [k.strip() for k in by.split(",") if k.strip()]
+            responses = journey_responses(
+                ws,
+                journey,
+                persona=persona,
+                period=_period(start, end),
+                with_persona="persona" in keys,
+            )
+            frame = satisfaction(
+                responses,
+                keys,
+                metrics=[metric],
+                min_n=min_n,
+                csat_method=method,  # type: ignore[arg-type]
+                ces_scale=scale,  # type: ignore[arg-type]
+                period_unit=unit,
+            )
+            language = get_lang()
+            by_text = ", ".join(t(f"voc.col.{k}", language) if k in _GROUPS else k for k in keys)
+            title = t(
+                "voc.title.satisfaction", language, metric=t(f"voc.metric.{metric}"), by=by_text
+            )
+            _show(frame, title, language, out_path)
 
     command.help = {
         "nps": "NPS with adjusted-Wald intervals / NPS avec intervalles (Wald ajusté).",
@@ -208,26 +214,26 @@ def verbatims_command(
     from parcours.voc._classify import workspace_model
 
     _words()
-    ws = open_workspace(workspace, lang)
-    model = None if classifier == "lexicon" else workspace_model(ws)
-    if classifier == "model" and model is None:
-        raise VocError("--classifier model: expected a trained model, run `parcours voc train`")
-    if file is not None:
-        from parcours.voc._files import read_table
+    with open_workspace(workspace, lang) as ws:
+        model = None if classifier == "lexicon" else workspace_model(ws)
+        if classifier == "model" and model is None:
+            raise VocError("--classifier model: expected a trained model, run `parcours voc train`")
+        if file is not None:
+            from parcours.voc._files import read_table
 
-        frame = read_table(file)
-        if column not in frame.columns:
-            raise VocError(
-                f"{file}: expected a column {column!r} (--column), found {', '.join(frame.columns)}"
-            )
-        langs = frame["lang"] if "lang" in frame.columns else None
-        result = classify_verbatims(frame[column], langs, model=model)
-    else:
-        responses = journey_responses(ws, journey, persona=persona, period=_period(start, end))
-        result = journey_verbatims(responses, model=model)[
-            ["stage", "touchpoint", "ts", "lang", "label", "theme", "score", "verbatim"]
-        ]
-    _show(result, t("voc.title.verbatims", get_lang()), get_lang(), out_path)
+            frame = read_table(file)
+            if column not in frame.columns:
+                raise VocError(
+                    f"{file}: expected a column {column!r} (--column), found {', '.join(frame.columns)}"
+                )
+            langs = frame["lang"] if "lang" in frame.columns else None
+            result = classify_verbatims(frame[column], langs, model=model)
+        else:
+            responses = journey_responses(ws, journey, persona=persona, period=_period(start, end))
+            result = journey_verbatims(responses, model=model)[
+                ["stage", "touchpoint", "ts", "lang", "label", "theme", "score", "verbatim"]
+            ]
+        _show(result, t("voc.title.verbatims", get_lang()), get_lang(), out_path)
 
 
 @click.command("irritants")
@@ -264,24 +270,24 @@ def irritants_command(
     from parcours.voc import journey_voc
 
     _words()
-    ws = open_workspace(workspace, lang)
-    voc = journey_voc(
-        ws,
-        journey,
-        persona=persona,
-        period=_period(start, end),
-        half_life_days=half_life,
-        classifier=classifier,
-    )
-    ranking = voc.ranking
-    rows = ranking[ranking["kind"] == kind] if len(ranking) else ranking
-    shown = rows.drop(columns=["verbatim"]).head(top) if len(rows) else rows
-    key = "voc.title.irritants" if kind == "irritant" else "voc.title.enchantments"
-    _show(shown, t(key, get_lang()), get_lang(), None)
-    if out_path is not None:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        rows.assign(examples=rows["examples"].map(" | ".join)).to_csv(out_path, index=False)
-        out.print(t("voc.written", get_lang(), n=len(rows), path=str(out_path)), markup=False)
+    with open_workspace(workspace, lang) as ws:
+        voc = journey_voc(
+            ws,
+            journey,
+            persona=persona,
+            period=_period(start, end),
+            half_life_days=half_life,
+            classifier=classifier,
+        )
+        ranking = voc.ranking
+        rows = ranking[ranking["kind"] == kind] if len(ranking) else ranking
+        shown = rows.drop(columns=["verbatim"]).head(top) if len(rows) else rows
+        key = "voc.title.irritants" if kind == "irritant" else "voc.title.enchantments"
+        _show(shown, t(key, get_lang()), get_lang(), None)
+        if out_path is not None:
+            out_path.parent.mkdir(parents=True, exist_ok=True)
+            rows.assign(examples=rows["examples"].map(" | ".join)).to_csv(out_path, index=False)
+            out.print(t("voc.written", get_lang(), n=len(rows), path=str(out_path)), markup=False)
 
 
 @click.command("emotion")
@@ -311,12 +317,14 @@ def emotion_command(
     from parcours.voc import journey_voc
 
     _words()
-    ws = open_workspace(workspace, lang)
-    voc = journey_voc(ws, journey, persona=persona, period=_period(start, end), emotion_from=source)
-    language = get_lang()
-    _show(voc.emotion, t("voc.title.emotion", language), language, out_path)
-    value = "—" if voc.peak_end is None else number(voc.peak_end, language, 2)
-    out.print(t("voc.peak_end", language, value=value), markup=False)
+    with open_workspace(workspace, lang) as ws:
+        voc = journey_voc(
+            ws, journey, persona=persona, period=_period(start, end), emotion_from=source
+        )
+        language = get_lang()
+        _show(voc.emotion, t("voc.title.emotion", language), language, out_path)
+        value = "—" if voc.peak_end is None else number(voc.peak_end, language, 2)
+        out.print(t("voc.peak_end", language, value=value), markup=False)
 
 
 @click.command("score")
@@ -460,20 +468,20 @@ def train_command(
     from parcours.voc._model import VerbatimClassifier
 
     _words()
-    ws = open_workspace(workspace, lang)
-    frame = read_labelled(file)
-    language = get_lang()
-    if folds >= 2:
-        predicted = cross_validate(
-            frame, folds=folds, make_model=lambda: VerbatimClassifier(estimator=estimator)
-        )
-        table = classification_table(frame["label"], predicted, CLASSES)
-        out.print(t("voc.model.cv", language, folds=folds), markup=False)
-        out.print(format_table(table, str(file)), markup=False, highlight=False)
-    themes = frame["theme"] if "theme" in frame.columns else None
-    model = VerbatimClassifier(estimator=estimator).fit(frame["text"], frame["label"], themes)
-    path = model.save(ws.path(*MODEL_FILE))
-    out.print(t("voc.model.saved", language, n=len(frame), path=str(path)), markup=False)
+    with open_workspace(workspace, lang) as ws:
+        frame = read_labelled(file)
+        language = get_lang()
+        if folds >= 2:
+            predicted = cross_validate(
+                frame, folds=folds, make_model=lambda: VerbatimClassifier(estimator=estimator)
+            )
+            table = classification_table(frame["label"], predicted, CLASSES)
+            out.print(t("voc.model.cv", language, folds=folds), markup=False)
+            out.print(format_table(table, str(file)), markup=False, highlight=False)
+        themes = frame["theme"] if "theme" in frame.columns else None
+        model = VerbatimClassifier(estimator=estimator).fit(frame["text"], frame["label"], themes)
+        path = model.save(ws.path(*MODEL_FILE))
+        out.print(t("voc.model.saved", language, n=len(frame), path=str(path)), markup=False)
 
 
 @click.command("employees")
@@ -500,16 +508,16 @@ def employees_command(
     from parcours.voc._scoring import read_observations
 
     _words()
-    ws = open_workspace(workspace, lang)
-    model = ws.journey(journey)
-    result = employee_experience(
-        read_observations(file),
-        scale=(low, high),
-        journey=model,
-        customer=journey_voc(ws, model),
-        lang=get_lang(),
-    )
-    _show(result, t("voc.title.employees", get_lang()), get_lang(), out_path)
+    with open_workspace(workspace, lang) as ws:
+        model = ws.journey(journey)
+        result = employee_experience(
+            read_observations(file),
+            scale=(low, high),
+            journey=model,
+            customer=journey_voc(ws, model),
+            lang=get_lang(),
+        )
+        _show(result, t("voc.title.employees", get_lang()), get_lang(), out_path)
 
 
 def register(group: click.Group) -> None:
