@@ -12,7 +12,9 @@ from parcours.analytics._common import (
     AnalyticsError,
     Columns,
     events_table,
+    median,
     parse_duration,
+    quantile,
     seconds,
     tiebreak,
 )
@@ -61,7 +63,7 @@ def redundancies(
     out = pairs.group_by(["first", "second"]).aggregate(
         customers=pairs.customer_id.nunique(),
         occurrences=pairs.count(),
-        median_gap_seconds=pairs.gap.median(),
+        median_gap_seconds=median(pairs.gap),
         max_gap_seconds=pairs.gap.max(),
     )
     out = out.filter(out.customers >= min_customers)
@@ -144,7 +146,7 @@ def ruptures(
     ).aggregate(
         customers=nxt.customer_id.nunique(),
         occurrences=nxt.count(),
-        median_gap_seconds=nxt.gap.median(),
+        median_gap_seconds=median(nxt.gap),
     )
     out = out.mutate(rupture=ibis.null("string"))
     return out.select(
@@ -184,7 +186,7 @@ def _defined_ruptures(
             hits.aggregate(
                 customers=hits.customer_id.nunique(),
                 occurrences=hits.count(),
-                median_gap_seconds=hits.gap.median(),
+                median_gap_seconds=median(hits.gap),
             ).mutate(
                 rupture=ibis.literal(rid, "string"),
                 from_touchpoint=ibis.literal(source),
@@ -251,8 +253,8 @@ def blocking_points(
             firsts.aggregate(
                 customers=at.cast("int64").sum(),
                 lost=lost.cast("int64").sum(),
-                median_seconds_before_drop=spent.median(),
-                p90_seconds_before_drop=spent.quantile(0.9),
+                median_seconds_before_drop=median(spent),
+                p90_seconds_before_drop=quantile(spent, 0.9),
             ).mutate(
                 position=ibis.literal(i + 1),
                 stage=ibis.literal(ids[i]),
@@ -336,8 +338,8 @@ def timing(
         grouped = rows.group_by([by]) if by is not None else rows
         agg = grouped.aggregate(
             customers=rows.count(),
-            median_seconds=rows._d.median(),
-            p90_seconds=rows._d.quantile(0.9),
+            median_seconds=median(rows._d),
+            p90_seconds=quantile(rows._d, 0.9),
             mean_seconds=rows._d.mean(),
         )
         parts.append(

@@ -12,7 +12,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from parcours.analytics._common import Columns, events_table, seconds, tiebreak
+from parcours.analytics._common import Columns, events_table, median, seconds, tiebreak
 
 __all__ = ["dfg", "variants"]
 
@@ -68,11 +68,10 @@ def dfg(
             .aggregate(count=links.count())
             .order_by([ibis.desc("count"), "source", "target"])
         )
-    t = t.mutate(_secs=seconds(t.ts))
     pairs = t.select(
         source=t.touchpoint,
         target=t.touchpoint.lead().over(window),
-        duration=t._secs.lead().over(window) - t._secs,
+        duration=seconds(t.ts.lead().over(window)) - seconds(t.ts),
     )
     pairs = pairs.filter(pairs.target.notnull())
     return (
@@ -80,7 +79,7 @@ def dfg(
         .aggregate(
             count=pairs.count(),
             mean_seconds=pairs.duration.mean(),
-            median_seconds=pairs.duration.median(),
+            median_seconds=median(pairs.duration),
             min_seconds=pairs.duration.min(),
             max_seconds=pairs.duration.max(),
         )
@@ -119,7 +118,7 @@ def variants(
     out = per_case.group_by("variant").aggregate(
         cases=per_case.count(),
         length=per_case.length.max(),
-        median_duration_seconds=per_case.duration.median(),
+        median_duration_seconds=median(per_case.duration),
     )
     return out.mutate(share=out.cases.cast("float64") / total.as_scalar()).order_by(
         [ibis.desc("cases"), "variant"]
