@@ -132,6 +132,31 @@ def test_unordered_counts_distinct_steps_within_the_window():
     assert counts(analytics.funnel(log, ["A", "B", "C"], mode="unordered")) == [2, 1, 1]
 
 
+def test_unordered_times_run_from_one_distinct_step_to_the_next():
+    log = events(
+        [
+            ("a", "2026-01-01 00:00", "C"),
+            ("a", "2026-01-02 00:00", "A"),
+            ("a", "2026-01-03 00:00", "B"),
+            ("a", "2026-01-04 00:00", "C"),  # A, B, C from day 2 also gets furthest: latest counts
+            ("c", "2026-01-01 00:00", "A"),
+            ("c", "2026-01-01 01:00", "B"),
+            ("d", "2026-01-01 00:00", "B"),
+            ("d", "2026-01-01 00:00", "A"),  # the same instant: reached together
+        ]
+    )
+    result = analytics.funnel(log, ["A", "B", "C"], mode="unordered")
+    steps = result.to_pandas().set_index("step")
+    assert steps.customers.tolist() == [3, 3, 1]
+    # Step 2 reached after 1 day (a), 1 hour (c), at once (d); step 3 one day after step 2 (a).
+    assert steps.median_seconds_from_previous[2] == 3600
+    assert steps.mean_seconds_from_previous[2] == pytest.approx((86400 + 3600 + 0) / 3)
+    assert steps.median_seconds_from_previous[3] == 86400
+    assert steps.median_seconds_from_first[3] == 2 * 86400
+    people = result.customers.to_pandas().set_index("customer_id")
+    assert people.step_2_from_previous.to_dict() == {"a": 86400, "c": 3600, "d": 0}
+
+
 def test_per_step_windows_limit_the_time_from_the_previous_step():
     log = events(
         [
@@ -274,3 +299,43 @@ def test_widening_the_window_never_lowers_conversion(rows, narrow, extra):
     small = counts(analytics.funnel(frame, STEPS, window=f"{narrow}d"))
     large = counts(analytics.funnel(frame, STEPS, window=f"{narrow + extra}d"))
     assert all(b >= a for a, b in zip(small, large, strict=True))
+
+
+def _unordered_reference(rows: list[tuple[str, int, str]], window: int) -> dict[str, list[int]]:
+    """Brute force: from each step event, the first time each distinct step is done within the
+    window; the attempt with the most steps counts, ties to the most recent. Days from step 1
+    to each step, in the order the steps were reached (same instant: step order)."""
+    out: dict[str, list[int]] = {}
+    for customer in sorted({c for c, _, _ in rows}):
+        done = sorted(
+            (d, STEPS.index(tp), i)
+            for i, (c, d, tp) in enumerate(rows)
+            if c == customer and tp in STEPS
+        )
+        best: tuple[tuple[int, int, int], list[int]] | None = None
+        for pos, (start, _, _) in enumerate(done):
+            first: dict[int, int] = {}
+            for d, step, _ in done[pos:]:
+                if d <= start + window and step not in first:
+                    first[step] = d
+            reached = sorted((d, step) for step, d in first.items())
+            key = (len(reached), start, pos)
+            if best is None or key > best[0]:
+                best = (key, [d - start for d, _ in reached])
+        if best is not None:
+            out[customer] = best[1]
+    return out
+
+
+@settings(max_examples=10, deadline=None)  # each example compiles and runs a funnel query
+@given(logs, st.integers(min_value=0, max_value=15))
+def test_unordered_times_match_a_brute_force_reference(rows, window):
+    result = analytics.funnel(_frame(rows), STEPS, window=f"{window}d", mode="unordered")
+    people = result.customers.to_pandas()
+    found = {
+        row.customer_id: [
+            round(getattr(row, f"step_{k}_seconds") / 86400) for k in range(1, row.reached + 1)
+        ]
+        for row in people.itertuples()
+    }
+    assert found == _unordered_reference(rows, window)

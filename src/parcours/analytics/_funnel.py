@@ -33,7 +33,9 @@ from parcours.analytics._common import (
     AnalyticsError,
     Columns,
     events_table,
+    median,
     parse_duration,
+    quantile,
     seconds,
     tiebreak,
 )
@@ -305,7 +307,7 @@ def funnel(
             for k in range(2, n + 1)
         },
     )
-    steps_table = _steps_table(per_customer, parsed, breakdown, mode)
+    steps_table = _steps_table(per_customer, parsed, breakdown)
     return FunnelResult(
         steps=steps_table,
         customers=per_customer,
@@ -442,43 +444,54 @@ def _unordered(t: ir.Table, n: int, total: float, breakdown: str | None) -> ir.T
         for k in range(1, n + 1)
     }
     a = t.mutate(**firsts)
-    done = [(a[f"f{k}"] <= a._t + total).fill_null(False).cast("int64") for k in range(1, n + 1)]
-    reached = done[0]
+    done = [(a[f"f{k}"] <= a._t + total).fill_null(False) for k in range(1, n + 1)]
+    reached = done[0].cast("int64")
     for term in done[1:]:
-        reached = reached + term
-    a = a.mutate(reached=reached)
-    # In unordered mode "step k" means "k distinct steps done"; no per-step times.
+        reached = reached + term.cast("int64")
+    # "Step j" means "j distinct steps done": it was reached when the j-th of the steps done
+    # was first done. The order of step k among those done (ties in step order) gives it.
+    order = {}
+    for k in range(1, n + 1):
+        before = ibis.literal(1)
+        for i in range(1, n + 1):
+            if i == k:
+                continue
+            earlier = a[f"f{i}"] < a[f"f{k}"]
+            if i < k:
+                earlier = earlier | (a[f"f{i}"] == a[f"f{k}"])
+            before = before + (done[i - 1] & earlier).cast("int64")
+        order[k] = before
+    at = {
+        f"at{j}": ibis.cases(
+            *((done[k - 1] & (order[k] == j), a[f"f{k}"]) for k in range(1, n + 1)),
+            else_=ibis.null("float64"),
+        )
+        for j in range(1, n + 1)
+    }
     return a.select(
         "customer_id",
         *([breakdown] if breakdown else []),
         rid1=a._rid,
         t1=a._t,
-        reached=a.reached,
-        **{f"done{k}": a.reached >= k for k in range(1, n + 1)},
-        **{
-            f"at{k}": ibis.ifelse(a.reached >= k, a._t, ibis.null("float64"))
-            if k == 1
-            else ibis.null("float64")
-            for k in range(1, n + 1)
-        },
+        reached=reached,
+        **{f"done{k}": reached >= k for k in range(1, n + 1)},
+        **at,
     )
 
 
-def _steps_table(
-    per_customer: ir.Table, steps: list[Step], breakdown: str | None, mode: str
-) -> ir.Table:
+def _steps_table(per_customer: ir.Table, steps: list[Step], breakdown: str | None) -> ir.Table:
     c = per_customer
     n = len(steps)
     group = [breakdown] if breakdown else []
     metrics: dict[str, Any] = {}
     for k in range(1, n + 1):
         metrics[f"c{k}"] = c[f"step_{k}_done"].cast("int64").sum()
-        if k > 1 and mode != "unordered":
+        if k > 1:
             spent = c[f"step_{k}_from_previous"]
             metrics[f"mean{k}"] = spent.mean()
             for q in QUANTILES:
-                metrics[f"q{k}_{int(q * 100)}"] = spent.quantile(q)
-            metrics[f"first{k}"] = c[f"step_{k}_seconds"].median()
+                metrics[f"q{k}_{int(q * 100)}"] = quantile(spent, q)
+            metrics[f"first{k}"] = median(c[f"step_{k}_seconds"])
     agg = c.group_by(group).aggregate(**metrics) if group else c.aggregate(**metrics)
     parts = []
     for k, step in enumerate(steps, start=1):
@@ -498,7 +511,7 @@ def _steps_table(
             if k == 1 or step.optional
             else (agg[f"c{prev}"] - customers).cast("int64"),
         }
-        timed = k > 1 and mode != "unordered"
+        timed = k > 1
         row["median_seconds_from_previous"] = (
             agg[f"q{k}_50"].cast("float64") if timed else ibis.null("float64")
         )
