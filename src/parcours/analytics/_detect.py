@@ -216,11 +216,9 @@ def main_stages(journey: Any) -> list[str]:
     return head + tail[:1]
 
 
-def _stage_firsts(t: ir.Table, stages: list[str], extra: dict[str, Any] | None = None) -> ir.Table:
+def _stage_firsts(t: ir.Table, stages: list[str]) -> ir.Table:
     t = t.filter(t.stage.isin(stages)).mutate(_t=seconds(t.ts))
-    metrics: dict[str, Any] = {f"s{i}": t._t.min(where=t.stage == s) for i, s in enumerate(stages)}
-    if extra:
-        metrics.update(extra)
+    metrics = {f"s{i}": t._t.min(where=t.stage == s) for i, s in enumerate(stages)}
     return t.group_by("customer_id").aggregate(**metrics)
 
 
@@ -314,16 +312,24 @@ def timing(
             raise AnalyticsError(
                 f"expected a column {by!r} in the customers table, found {', '.join(people.columns)}"
             )
-    extra: dict[str, Any] = {}
+    firsts = _stage_firsts(t, ids)
     if by is not None and not from_customers:
-        f = t.filter(t.stage.isin(ids))
-        for i, s in enumerate(ids[:-1]):
-            extra[f"b{i}"] = (
-                f[by]
-                .cast("string")
-                .argmin(ibis.ifelse(f.stage == s, seconds(f.ts), ibis.null("float64")))
+        # The value at the customer's first event at each stage (same instant: file order,
+        # touchpoint, event id, as everywhere), the same on every engine.
+        f = t.filter(t.stage.isin(ids[:-1]))
+        f = f.mutate(
+            _n=ibis.row_number().over(
+                group_by=[f.customer_id, f.stage], order_by=[f.ts, *tiebreak(f)]
             )
-    firsts = _stage_firsts(t, ids, extra)
+        )
+        f = f.filter(f._n == 0)
+        at = f.group_by("customer_id").aggregate(
+            **{
+                f"b{i}": f[by].cast("string").max(where=f.stage == s)
+                for i, s in enumerate(ids[:-1])
+            }
+        )
+        firsts = firsts.left_join(at, "customer_id")
     if from_customers:
         firsts = firsts.left_join(
             people.select("customer_id", _by=people[by].cast("string")), "customer_id"
