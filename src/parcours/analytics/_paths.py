@@ -72,7 +72,8 @@ def _positioned(
     if collapse:
         keys = [t.position]
         w = ibis.window(group_by=[t.customer_id, t.session], order_by=keys)
-        t = t.filter((t.touchpoint != t.touchpoint.lag().over(w)).fill_null(True))
+        t = t.mutate(_prev=t.touchpoint.lag().over(w))  # a column first: Spark cannot filter
+        t = t.filter((t.touchpoint != t._prev).fill_null(True)).drop("_prev")  # on a window
         w = ibis.window(group_by=[t.customer_id, t.session], order_by=[t.position])
         t = t.mutate(position=(ibis.row_number().over(w) + 1).cast("int64"))
     group = ibis.window(group_by=[t.customer_id, t.session])

@@ -69,7 +69,10 @@ def winning_journeys(
     j = t.inner_join(base, "customer_id")
     j = j.filter(~j._won | j._at.isnull() | (j._t < j._at))
     order = ibis.window(group_by=j.customer_id, order_by=[j.ts, *tiebreak(j)])
-    j = j.filter((j.touchpoint != j.touchpoint.lag().over(order)).fill_null(True))
+    # Repeats of one touchpoint in a row count once. (The previous touchpoint is a column first:
+    # a window inside a filter does not compile on Spark.)
+    j = j.mutate(_prev=j.touchpoint.lag().over(order))
+    j = j.filter((j.touchpoint != j._prev).fill_null(True)).drop("_prev")
     order = ibis.window(group_by=j.customer_id, order_by=[j.ts, *tiebreak(j)])
     p1, p2 = j.touchpoint.lag(1).over(order), j.touchpoint.lag(2).over(order)
     sep = ibis.literal(separator)
