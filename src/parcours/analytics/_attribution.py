@@ -31,6 +31,7 @@ from parcours.analytics._common import (
     seconds,
     tiebreak,
 )
+from parcours.analytics._funnel import Step
 
 __all__ = ["attribution", "conversion_paths", "removal_effects"]
 
@@ -38,6 +39,19 @@ Model = Literal["markov", "first", "last", "linear", "position", "time_decay"]
 MODELS = ("markov", "first", "last", "linear", "position", "time_decay")
 SEPARATOR = " > "
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
+
+
+def _split_conversions(t: ir.Table, conversions: Any, cols: Columns) -> tuple[ir.Table, ir.Table]:
+    """The touches and the conversion events. ``conversions``: a touchpoint name, a step mapping
+    such as ``{"stage": "subscribe"}`` (as funnel steps; its events are the conversions, not
+    touches), or a table of conversions (customer_id, ts[, value])."""
+    if isinstance(conversions, (str, dict, Step)):
+        hit = Step.of(conversions).matches(t)
+        return t.filter(~hit & t.touchpoint.notnull()), t.filter(hit)
+    conv = events_table(
+        conversions, Columns(customer=cols.customer, ts=cols.ts), ("customer", "ts")
+    )
+    return t.filter(t.touchpoint.notnull()), conv
 
 
 def conversion_paths(
@@ -53,18 +67,15 @@ def conversion_paths(
     """Aggregate raw events into paths: ``path``, ``total_conversions``,
     ``total_conversion_value``, ``total_null``.
 
-    ``conversions``: the name of a touchpoint (its events are the conversions, ``value`` a column
-    of them) or a table with customer_id, ts[, ``value``]. A touch at the same instant as a
+    ``conversions``: the name of a touchpoint or a step mapping such as ``{"stage": "subscribe"}``
+    (their events are the conversions, ``value`` a column of them), or a table with customer_id,
+    ts[, ``value``]. A touch at the same instant as a
     conversion counts before it.
     """
     cols = Columns(customer=customer, ts=ts, touchpoint=touchpoint)
-    t = events_table(events, cols, ("customer", "ts", "touchpoint"))
-    if isinstance(conversions, str):
-        conv = t.filter(t.touchpoint == conversions)
-        t = t.filter((t.touchpoint != conversions) & t.touchpoint.notnull())
-    else:
-        conv = events_table(conversions, Columns(customer=customer, ts=ts), ("customer", "ts"))
-        t = t.filter(t.touchpoint.notnull())
+    t, conv = _split_conversions(
+        events_table(events, cols, ("customer", "ts", "touchpoint")), conversions, cols
+    )
     if value is not None and value not in conv.columns:
         raise AnalyticsError(
             f"expected a value column {value!r} in the conversions, found {', '.join(conv.columns)}"
@@ -370,13 +381,9 @@ def _time_decay_events(
     """Time decay on raw events: weight 2^(-(conversion time - touch time) / half_life)."""
     life = parse_duration("7d" if half_life is None else half_life, "half-life")
     cols = Columns(customer=customer, ts=ts, touchpoint=touchpoint)
-    t = events_table(events, cols, ("customer", "ts", "touchpoint"))
-    if isinstance(conversions, str):
-        conv = t.filter(t.touchpoint == conversions)
-        t = t.filter((t.touchpoint != conversions) & t.touchpoint.notnull())
-    else:
-        conv = events_table(conversions, Columns(customer=customer, ts=ts), ("customer", "ts"))
-        t = t.filter(t.touchpoint.notnull())
+    t, conv = _split_conversions(
+        events_table(events, cols, ("customer", "ts", "touchpoint")), conversions, cols
+    )
     amount = conv[value].cast("float64").fill_null(0.0) if value else ibis.literal(0.0)
     touches = t.select(
         "customer_id",
