@@ -69,6 +69,23 @@ def test_attribution_of_aggregated_paths(runner, shared_data, tmp_path):
     assert pd.read_csv(target).conversions.sum() == pytest.approx(19_785)
 
 
+def test_attribution_to_a_stage_of_the_workspace(runner, demo_workspace, tmp_path):
+    from parcours import analytics
+    from parcours.workspace import Workspace
+
+    target = tmp_path / "last.csv"
+    args = ["analytics", "attribution", "--conversion", "subscribe", "--stage", "--model", "last"]
+    result = runner.invoke(cli, [*args, "-w", str(demo_workspace), "--csv", str(target)])
+    assert result.exit_code == 0, result.output
+    with Workspace.open(demo_workspace) as ws:
+        events = ws.warehouse.table("interactions")
+        paths = analytics.conversion_paths(events, {"stage": "subscribe"}).to_pandas()
+    credited = pd.read_csv(target)
+    assert paths.total_conversions.sum() > 100
+    assert credited.conversions.sum() == pytest.approx(paths.total_conversions.sum())
+    assert "subscribe-web" not in set(credited.touchpoint)  # conversions are not touches
+
+
 def test_stage_funnel_and_its_target_list(runner, demo_workspace, tmp_path):
     steps, dropped = tmp_path / "steps.csv", tmp_path / "dropped.csv"
     args = [

@@ -398,6 +398,12 @@ def register(group: click.Group) -> None:
         help="Touchpoint that is the conversion (raw events) / point de contact de conversion.",
     )
     @click.option(
+        "--stage",
+        "is_stage",
+        is_flag=True,
+        help="The conversion is a stage (its events) / la conversion est une étape.",
+    )
+    @click.option(
         "--model",
         type=click.Choice(["markov", "first", "last", "linear", "position", "time_decay"]),
         default="markov",
@@ -422,6 +428,7 @@ def register(group: click.Group) -> None:
         csv_file: Path | None,
         paths_file: Path | None,
         conversion: str | None,
+        is_stage: bool,
         model: str,
         order: int,
         converting_only: bool,
@@ -450,7 +457,7 @@ def register(group: click.Group) -> None:
                 model=model,  # type: ignore[arg-type]  # click.Choice checked it
                 order=order,
                 include_non_converting=not converting_only,
-                conversions=conversion,
+                conversions={"stage": conversion} if is_stage else conversion,
                 customer=customer,
                 ts=ts,
                 touchpoint=touchpoint,
