@@ -339,3 +339,56 @@ def test_unordered_times_match_a_brute_force_reference(rows, window):
         for row in people.itertuples()
     }
     assert found == _unordered_reference(rows, window)
+
+
+def _ordered_reference(
+    rows: list[tuple[str, int, str]], window: int, strict: bool
+) -> dict[str, list[int]]:
+    """Brute force of PostHog's rules: events in time order (same instant: step order, then file
+    order); from each step-1 event, each next step is its earliest later event within the window
+    (strict: the very next event); the attempt that gets furthest counts, ties to the most recent.
+    Days from step 1 to each step reached."""
+    rank = {tp: k for k, tp in enumerate(STEPS)}
+    out: dict[str, list[int]] = {}
+    for customer in sorted({c for c, _, _ in rows}):
+        log = sorted(
+            (d, rank.get(tp, len(STEPS)), i, tp)
+            for i, (c, d, tp) in enumerate(rows)
+            if c == customer and (strict or tp in STEPS)
+        )
+        best: tuple[tuple[int, int, int], list[int]] | None = None
+        for start, (d0, _, _, tp0) in enumerate(log):
+            if tp0 != STEPS[0]:
+                continue
+            times, at = [0], start
+            for step in STEPS[1:]:
+                later = [q for q in range(at + 1, len(log)) if log[q][0] <= d0 + window]
+                if strict:
+                    later = later[:1]
+                found = [q for q in later if log[q][3] == step]
+                if not found:
+                    break
+                at = found[0]
+                times.append(log[at][0] - d0)
+            key = (len(times), d0, start)
+            if best is None or key > best[0]:
+                best = (key, times)
+        if best is not None:
+            out[customer] = best[1]
+    return out
+
+
+@settings(max_examples=15, deadline=None)  # each example compiles and runs a funnel query
+@given(logs, st.integers(min_value=0, max_value=15), st.sampled_from(["ordered", "strict"]))
+def test_ordered_funnels_match_a_brute_force_reference(rows, window, mode):
+    result = analytics.funnel(_frame(rows), STEPS, window=f"{window}d", mode=mode)
+    people = result.customers.to_pandas()
+    found = {
+        row.customer_id: [
+            round(getattr(row, f"step_{k}_seconds") / 86400) for k in range(1, row.reached + 1)
+        ]
+        for row in people.itertuples()
+    }
+    assert found == _ordered_reference(rows, window, strict=mode == "strict")
+    expected = [sum(len(t) >= k for t in found.values()) for k in range(1, len(STEPS) + 1)]
+    assert counts(result) == expected
