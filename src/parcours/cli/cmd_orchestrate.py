@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from parcours.cli._common import handle_errors, lang_option, open_workspace, out, workspace_option
+
+
+@contextlib.contextmanager
+def _orchestrator(workspace: Path, lang: str | None) -> Iterator[Any]:
+    """The workspace's orchestrator; the store's connections and the workspace closed after."""
+    from parcours.orchestrate import from_workspace
+
+    with open_workspace(workspace, lang) as ws:
+        orch = from_workspace(ws)
+        try:
+            yield orch
+        finally:
+            orch.store.dispose()
 
 
 def _read_rows(path: Path) -> list[dict[str, Any]]:
@@ -60,20 +75,21 @@ def register(group: click.Group) -> None:
     ) -> None:
         """Run a worker (several may run at once) / lancer un travailleur."""
         from parcours.i18n import t
-        from parcours.orchestrate import Worker, from_workspace
+        from parcours.orchestrate import Worker
 
-        ws = open_workspace(workspace, lang)
-        orch = from_workspace(ws)
-        server = None
-        if http:
-            from parcours.orchestrate._http import serve
+        with _orchestrator(workspace, lang) as orch:
+            server = None
+            if http:
+                from parcours.orchestrate._http import serve
 
-            host, _, port = http.rpartition(":")
-            server = serve(orch, host or "127.0.0.1", int(port))
-        worker = Worker(orch, name=name, batch=batch, poll=poll)
-        processed = worker.run(until_idle=until_idle)
-        if server is not None:
-            server.shutdown()
+                host, _, port = http.rpartition(":")
+                server = serve(orch, host or "127.0.0.1", int(port))
+            worker = Worker(orch, name=name, batch=batch, poll=poll)
+            try:
+                processed = worker.run(until_idle=until_idle)
+            finally:
+                if server is not None:
+                    server.shutdown()
         out.print(t("orchestrate.worker", name=worker.name, processed=processed), markup=False)
 
     @orchestrate.command("ingest-events")
@@ -89,13 +105,11 @@ def register(group: click.Group) -> None:
     def ingest_events(files: tuple[Path, ...], workspace: Path, lang: str | None) -> None:
         """Feed events from CSV/JSONL files (event_id, customer_id, type, ts[, data])."""
         from parcours.i18n import t
-        from parcours.orchestrate import from_workspace
 
-        ws = open_workspace(workspace, lang)
-        orch = from_workspace(ws)
-        for file in files:
-            result = orch.ingest(_read_rows(file))
-            out.print(f"{file}: " + t("orchestrate.ingested", **result.__dict__), markup=False)
+        with _orchestrator(workspace, lang) as orch:
+            for file in files:
+                result = orch.ingest(_read_rows(file))
+                out.print(f"{file}: " + t("orchestrate.ingested", **result.__dict__), markup=False)
 
     @orchestrate.command("import-contacts")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -109,23 +123,20 @@ def register(group: click.Group) -> None:
         file: Path, grant: tuple[str, ...], workspace: Path, lang: str | None
     ) -> None:
         """Add or update contacts (customer_id, email, phone, lang, timezone, attributes)."""
-        from parcours.orchestrate import from_workspace
-
-        ws = open_workspace(workspace, lang)
-        orch = from_workspace(ws)
         rows = _read_rows(file)
-        n = orch.upsert_contacts(rows)
-        for item in grant:
-            channel, _, purpose = item.partition(":")
-            orch.set_consent(
-                {
-                    "customer_id": r["customer_id"],
-                    "channel": channel,
-                    "purpose": purpose or "marketing",
-                    "source": str(file),
-                }
-                for r in rows
-            )
+        with _orchestrator(workspace, lang) as orch:
+            n = orch.upsert_contacts(rows)
+            for item in grant:
+                channel, _, purpose = item.partition(":")
+                orch.set_consent(
+                    {
+                        "customer_id": r["customer_id"],
+                        "channel": channel,
+                        "purpose": purpose or "marketing",
+                        "source": str(file),
+                    }
+                    for r in rows
+                )
         out.print(f"{n}", markup=False)
 
     @orchestrate.command("dry-run")
@@ -172,10 +183,9 @@ def register(group: click.Group) -> None:
         """Counts: enrolments, ledger, due now, stale claims, unknown outcomes."""
         import json
 
-        from parcours.orchestrate import from_workspace
-
-        orch = from_workspace(open_workspace(workspace, lang))
-        out.print(json.dumps(orch.status(), indent=2, ensure_ascii=False), markup=False)
+        with _orchestrator(workspace, lang) as orch:
+            counts = orch.status()
+        out.print(json.dumps(counts, indent=2, ensure_ascii=False), markup=False)
 
     @orchestrate.command("unsubscribe")
     @click.argument("customer")
@@ -189,10 +199,9 @@ def register(group: click.Group) -> None:
     ) -> None:
         """Revoke consent now and purge queued marketing steps."""
         from parcours.i18n import t
-        from parcours.orchestrate import from_workspace
 
-        orch = from_workspace(open_workspace(workspace, lang))
-        purged = orch.unsubscribe(customer, channel=channel, purpose=purpose)
+        with _orchestrator(workspace, lang) as orch:
+            purged = orch.unsubscribe(customer, channel=channel, purpose=purpose)
         out.print(
             t(
                 "orchestrate.unsubscribed",
@@ -212,10 +221,9 @@ def register(group: click.Group) -> None:
     def erase(customer: str, workspace: Path, lang: str | None) -> None:
         """GDPR erasure; a hashed suppression entry keeps them out of re-imports."""
         from parcours.i18n import t
-        from parcours.orchestrate import from_workspace
 
-        orch = from_workspace(open_workspace(workspace, lang))
-        counts = orch.erase(customer)
+        with _orchestrator(workspace, lang) as orch:
+            counts = orch.erase(customer)
         out.print(
             t("orchestrate.erased", customer=customer, rows=sum(counts.values())), markup=False
         )
@@ -228,12 +236,12 @@ def register(group: click.Group) -> None:
     @handle_errors
     def report_cmd(uplift_of: str | None, baseline: str, workspace: Path, lang: str | None) -> None:
         """Entries, sends, opens/clicks, conversions per scenario; uplift with a 95% interval."""
-        from parcours.orchestrate import from_workspace, report, uplift
+        from parcours.orchestrate import report, uplift
 
-        orch = from_workspace(open_workspace(workspace, lang))
-        out.print(report(orch).to_string(index=False), markup=False)
-        if uplift_of:
-            out.print(uplift(orch, uplift_of, baseline=baseline), markup=False)
+        with _orchestrator(workspace, lang) as orch:
+            out.print(report(orch).to_string(index=False), markup=False)
+            if uplift_of:
+                out.print(uplift(orch, uplift_of, baseline=baseline), markup=False)
 
     @orchestrate.command("tasks")
     @click.option(
@@ -244,10 +252,10 @@ def register(group: click.Group) -> None:
     @handle_errors
     def tasks(csv_path: Path | None, workspace: Path, lang: str | None) -> None:
         """Open call-centre tasks (CSV export for the call centre's tool)."""
-        from parcours.orchestrate import from_workspace
         from parcours.orchestrate._measure import open_tasks
 
-        frame = open_tasks(from_workspace(open_workspace(workspace, lang)))
+        with _orchestrator(workspace, lang) as orch:
+            frame = open_tasks(orch)
         if csv_path is not None:
             frame.to_csv(csv_path, index=False)
         else:
