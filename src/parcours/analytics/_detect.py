@@ -216,6 +216,20 @@ def main_stages(journey: Any) -> list[str]:
     return head + tail[:1]
 
 
+def _staged_events(
+    events: Any, stages: Sequence[str] | Any, customer: str, ts: str
+) -> tuple[list[str], ir.Table]:
+    """The stage ids in order (``stages``, or a journey map's :func:`main_stages`) and the events,
+    which must have a stage column."""
+    ids = main_stages(stages) if hasattr(stages, "stage_order") else list(stages)
+    if len(ids) < 2:
+        raise AnalyticsError(f"expected at least two stages, found {len(ids)}")
+    t = events_table(events, Columns(customer=customer, ts=ts), ("customer", "ts"))
+    if "stage" not in t.columns:
+        raise AnalyticsError(f"expected a stage column in the events, found {', '.join(t.columns)}")
+    return ids, t
+
+
 def _stage_firsts(t: ir.Table, stages: list[str]) -> ir.Table:
     t = t.filter(t.stage.isin(stages)).mutate(_t=seconds(t.ts))
     metrics = {f"s{i}": t._t.min(where=t.stage == s) for i, s in enumerate(stages)}
@@ -233,12 +247,7 @@ def blocking_points(
     afterwards: volume x drop-off), with the time they spent before dropping (from their first
     event at the stage to their last event, median and p90 in seconds). ``stages``: ids in order,
     or a journey map (its :func:`main_stages`)."""
-    ids = main_stages(stages) if hasattr(stages, "stage_order") else list(stages)
-    if len(ids) < 2:
-        raise AnalyticsError(f"expected at least two stages, found {len(ids)}")
-    t = events_table(events, Columns(customer=customer, ts=ts), ("customer", "ts"))
-    if "stage" not in t.columns:
-        raise AnalyticsError(f"expected a stage column in the events, found {', '.join(t.columns)}")
+    ids, t = _staged_events(events, stages, customer, ts)
     last = t.group_by("customer_id").aggregate(_last=seconds(t.ts).max())
     firsts = _stage_firsts(t, ids).inner_join(last, "customer_id")
     parts = []
@@ -294,12 +303,7 @@ def timing(
     after it): customers, median, p90 and mean in seconds, overall or ``by`` a column —
     ``"channel"`` is the channel of the customer's first event at the earlier stage; another name
     is a column of the events (its value at that event) or of ``customers`` (e.g. persona)."""
-    ids = main_stages(stages) if hasattr(stages, "stage_order") else list(stages)
-    if len(ids) < 2:
-        raise AnalyticsError(f"expected at least two stages, found {len(ids)}")
-    t = events_table(events, Columns(customer=customer, ts=ts), ("customer", "ts"))
-    if "stage" not in t.columns:
-        raise AnalyticsError(f"expected a stage column in the events, found {', '.join(t.columns)}")
+    ids, t = _staged_events(events, stages, customer, ts)
     from_customers = by is not None and by not in t.columns
     if from_customers:
         if customers is None:
