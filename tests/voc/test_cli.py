@@ -139,3 +139,12 @@ def test_errors_are_messages_not_tracebacks(runner: CliRunner, demo_workspace: P
     result = runner.invoke(cli, ["voc", "nps", "-w", str(demo_workspace), "--by", "colour"])
     assert result.exit_code == 2
     assert "expected columns of the responses table" in result.output
+
+
+def test_score_lists_the_actions_losing_points(runner: CliRunner, tmp_path: Path) -> None:
+    reference, observations = CASES / "reference.yaml", CASES / "observations.csv"
+    args = ["voc", "score", str(reference), str(observations), "-w", str(tmp_path), "--lang", "en"]
+    result = runner.invoke(cli, [*args, "--actions"])
+    assert result.exit_code == 0, result.output
+    assert "Expected actions losing the most points" in result.output
+    assert "Acknowledge within 24 hours" in result.output

@@ -365,9 +365,10 @@ def score_command(
         from parcours.i18n import set_lang
 
         set_lang(lang or "fr")
+    ref, observed = read_reference(reference), read_observations(observations)
     result = score_experience(
-        read_reference(reference),
-        read_observations(observations),
+        ref,
+        observed,
         journey=model,
         max_score=max_score,
         deceptive_below=deceptive_below,
@@ -384,8 +385,8 @@ def score_command(
     _show(shown, t("voc.title.score", language), language, None)
     if actions:
         ranked = score_actions(
-            read_reference(reference),
-            read_observations(observations),
+            ref,
+            observed,
             journey=model,
             max_score=max_score,
             lang=language,
