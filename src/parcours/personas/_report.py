@@ -10,63 +10,24 @@ from parcours.model import text
 from parcours.personas import _messages  # noqa: F401  # registers the package's words
 from parcours.personas._errors import PersonaError
 from parcours.personas._project import UNASSIGNED, load_projection, quantify
-from parcours.render import Section
+from parcours.render import Section, charts
 
 __all__ = ["report_sections"]
 
 
-def _table(frame: Any, lang: Lang, caption: str, headers: dict[str, str], shares: list[str]) -> str:
-    import importlib
-
-    try:
-        charts: Any = importlib.import_module("parcours.render.charts")
-    except ImportError:  # the chart helpers are optional: a plain table says the same
-        charts = None
-    if charts is not None and hasattr(charts, "table_html"):
-        html: str = charts.table_html(
-            frame, lang, caption=caption, headers=headers, percent_columns=shares
-        )
-        return html
-    head = "".join(f"<th>{escape(headers.get(c, c))}</th>" for c in frame.columns)
-    body = []
-    for rec in frame.itertuples(index=False):
-        cells = []
-        for col, value in zip(frame.columns, rec, strict=True):
-            if isinstance(value, float | int) and not isinstance(value, bool):
-                shown = percent(value, lang) if col in shares else number(value, lang, 0)
-                cells.append(f'<td style="text-align:right">{escape(shown)}</td>')
-            else:
-                cells.append(f"<td>{escape(str(value))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
-
-
 def _bars(weights: Any, names: dict[str, str], lang: Lang) -> str:
-    """Share of the base and of revenue per persona as bars, when the chart helpers exist."""
-    import importlib
-
-    try:
-        charts: Any = importlib.import_module("parcours.render.charts")
-    except ImportError:
-        return ""
-    if not hasattr(charts, "bars"):
-        return ""
+    """Share of the base and of revenue per persona as bars."""
     labels = [names[str(p)] for p in weights["persona"]]
-    parts = []
-    for column in ("share", "revenue_share"):
-        parts.append(
-            charts.bars(
-                labels,
-                [float(v) for v in weights[column]],
-                title=t(f"personas.col.{column}", lang),
-                lang=lang,
-                as_percent=True,
-            )
+    return "".join(
+        charts.bars(
+            labels,
+            [float(v) for v in weights[column]],
+            title=t(f"personas.col.{column}", lang),
+            lang=lang,
+            as_percent=True,
         )
-    return "".join(parts)
+        for column in ("share", "revenue_share")
+    )
 
 
 def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
@@ -98,8 +59,12 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
         "estimated",
     ]
     headers = {c: t(f"personas.col.{c}", lg) for c in columns}
-    html = _table(
-        shown[columns], lg, t("personas.table.title", lg), headers, ["share", "revenue_share"]
+    html = charts.table_html(
+        shown[columns],
+        lg,
+        caption=t("personas.table.title", lg),
+        headers=headers,
+        percent_columns=["share", "revenue_share"],
     )
     assigned = weights[weights["persona"] != UNASSIGNED]
     html = _bars(assigned, names, lg) + html
