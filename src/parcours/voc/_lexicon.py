@@ -63,10 +63,7 @@ _PUNCT = frozenset(".,;:!?")
 
 def normalize(text: str) -> list[str]:
     """Lower-case words without accents (``é`` → ``e``, ``œ`` → ``oe``), emojis kept as words."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return [w for w in _TOKEN.findall(plain) if w not in _PUNCT]
+    return [w for w in _clauses(text) if w not in _PUNCT]
 
 
 def _clauses(text: str) -> list[str]:
