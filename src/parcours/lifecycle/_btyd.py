@@ -508,17 +508,21 @@ class ParetoNBD(_TransactionModel):
         with np.errstate(invalid="ignore", over="ignore"):
             return np.asarray(a1 + np.logaddexp(alive, dead), dtype=np.float64)
 
+    def _alive(self, p: F, d: _Data) -> F:
+        _, alive, dead = self._parts(p, d)
+        return np.asarray(np.exp(alive - np.logaddexp(alive, dead)), dtype=np.float64)
+
     def probability_alive(self, X: Any) -> F:
         """P(still active | x, t_x, T); below 1 also for customers with no repeat purchase."""
-        _, alive, dead = self._parts(self._p(), self._data(X))
-        return np.asarray(np.exp(alive - np.logaddexp(alive, dead)), dtype=np.float64)
+        return self._alive(self._p(), self._data(X))
 
     def expected_purchases(self, X: Any, t: float) -> F:
         """E[Y(t) | x, t_x, T] = (r+x)(beta+T)/((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)]
         x P(alive) (the s = 1 limit uses a logarithm)."""
-        r, alpha, s, beta = self._p()
+        p = self._p()
+        r, alpha, s, beta = p
         d = self._data(X)
-        palive = self.probability_alive(X)
+        palive = self._alive(p, d)
         if abs(s - 1.0) < 1e-9:
             horizon = np.log((beta + d.T + t) / (beta + d.T))
         else:
