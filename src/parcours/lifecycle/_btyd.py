@@ -45,13 +45,11 @@ _MONETARY = ("monetary_value", "zbar", "monetary_value_cal")
 
 
 def _frame(X: Any) -> Any:
-    """pandas view of a pandas/polars/pyarrow table (None for arrays)."""
+    """pandas view of a pandas/polars/pyarrow/Ibis table (None for arrays)."""
     module = type(X).__module__.split(".")[0]
     if module == "pandas":
         return X
-    if module in ("polars", "pyarrow"):
-        return X.to_pandas()
-    if module == "ibis":
+    if module in ("polars", "pyarrow", "ibis"):
         return X.to_pandas()
     return None
 
