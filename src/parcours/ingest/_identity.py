@@ -24,11 +24,12 @@ def resolve_identities(
 ) -> None:
     """Give every row of ``__good`` a customer id; create, extend and merge customers.
 
-    With ``ts`` (the rows' time column), also leave ``__seen``: each customer of the load with the
-    first and last time of its rows, taken per identifier tuple on the way (no second pass over
-    the rows)."""
+    Also leave ``__seen``: each customer of the load with the first and last time of its rows
+    (``ts``, the rows' time column; NULL without one), taken per identifier tuple on the way (no
+    second pass over the rows)."""
     columns = [ident("__id_" + k) for k in kinds]
-    seen = f", min({ts}) AS __first, max({ts}) AS __last" if ts else ""
+    time = ts or "CAST(NULL AS TIMESTAMPTZ)"
+    seen = f", min({time}) AS __first, max({time}) AS __last"
     wh.execute(
         "CREATE OR REPLACE TEMP TABLE __tuples AS SELECT row_number() OVER () AS __tid, * FROM "
         f"(SELECT __tk, {', '.join(columns)}{seen} FROM __good "
@@ -148,12 +149,11 @@ def resolve_identities(
         GROUP BY r.__row
         """
     )
-    if ts:
-        wh.execute(
-            "CREATE OR REPLACE TEMP TABLE __seen AS SELECT o.customer_id, "
-            "min(t.__first) AS first_seen, max(t.__last) AS last_seen "
-            "FROM __tuples AS t JOIN __tuple_owner AS o USING (__tid) GROUP BY o.customer_id"
-        )
+    wh.execute(
+        "CREATE OR REPLACE TEMP TABLE __seen AS SELECT o.customer_id, "
+        "min(t.__first) AS first_seen, max(t.__last) AS last_seen "
+        "FROM __tuples AS t JOIN __tuple_owner AS o USING (__tid) GROUP BY o.customer_id"
+    )
     # Rows find their tuple by its 64-bit hash; only if two tuples share a hash (never seen in
     # practice) is the exact, slower comparison of every identifier needed.
     clash = wh.fetchone(

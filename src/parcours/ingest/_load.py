@@ -133,7 +133,7 @@ def load_file(
         resolve_identities(wh, kinds, source=source, load_id=load_id, ts=ts)
         step("write", 2, 4)
         already = write_target(wh, mapping, source, load_id, mapping_file=mapping_file)
-        touch_customers(wh, mapping, seen_ready=ts is not None)
+        touch_customers(wh)
         quarantined = _count(wh, "SELECT count(*) FROM __typed WHERE __problem IS NOT NULL")
         quarantined += len(raw.rejects)
         loaded = raw.rows_read - quarantined

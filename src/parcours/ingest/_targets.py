@@ -213,20 +213,9 @@ def _same_type(found: str, wanted: str) -> bool:
     return aliases.get(found, found) == wanted
 
 
-def touch_customers(wh: Warehouse, mapping: Mapping, *, seen_ready: bool = False) -> None:
-    """Every customer seen in this load has a row; first and last seen follow their activity.
-
-    ``seen_ready``: identity resolution already left ``__seen`` (customer, first, last seen)."""
-    if not seen_ready:
-        has_ts = "ts" in mapping.columns
-        ts = "g.ts" if has_ts else "CAST(NULL AS TIMESTAMPTZ)"
-        wh.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE __seen AS
-            SELECT g.customer_id, min({ts}) AS first_seen, max({ts}) AS last_seen
-            FROM __gi AS g GROUP BY g.customer_id
-            """
-        )
+def touch_customers(wh: Warehouse) -> None:
+    """Every customer seen in this load has a row; first and last seen follow their activity
+    (``__seen``, left by identity resolution: customer, first and last seen)."""
     _upsert(
         wh,
         "__seen",
