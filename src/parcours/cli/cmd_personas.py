@@ -22,17 +22,16 @@ def _personas_source(value: str | None) -> Any:
     return Path(value)
 
 
-def _weights_table(ws: Any, lang: str) -> Any:
+def _weights_table(ws: Any, lang: str, projection: Any, features: Any) -> Any:
     from rich.table import Table
 
     from parcours.i18n import number, percent, t
     from parcours.model import text
-    from parcours.personas import UNASSIGNED, load_projection, quantify
+    from parcours.personas import UNASSIGNED, quantify
 
-    projection = load_projection(ws)
     names = {f.persona.id: text(f.persona.name, lang) for f in projection.fits}
     names[UNASSIGNED] = t("personas.unassigned")
-    weights = quantify(ws)
+    weights = quantify(ws, features)
     table = Table(title=t("personas.table.title"))
     for column in ("persona", "customers", "prospects", "share", "revenue_share", "estimated"):
         table.add_column(
@@ -145,11 +144,17 @@ def register(group: click.Group) -> None:
     ) -> None:
         """Score every customer and write persona_scores / noter chaque client."""
         from parcours.i18n import get_lang, number, t
+        from parcours.personas import customer_features, load_projection
         from parcours.personas import score as score_personas
 
         with open_workspace(workspace, lang) as ws:
-            result = score_personas(ws, threshold=threshold, margin=margin)
-            out.print(_weights_table(ws, get_lang()))
+            # one projection and one feature build for the scoring and the weights table
+            projection = load_projection(ws)
+            features = customer_features(ws)
+            result = score_personas(
+                ws, projection, threshold=threshold, margin=margin, features=features
+            )
+            out.print(_weights_table(ws, get_lang(), projection, features))
             out.print(t("personas.score.done", customers=number(len(result))))
 
     @personas.command()
