@@ -405,17 +405,11 @@ def quantify(workspace: Any, features: Features | None = None) -> pd.DataFrame:
     return out.reset_index()
 
 
-def crosstab(
-    workspace: Any, column: str, features: Features | None = None, *, normalize: bool = False
-) -> pd.DataFrame:
+def crosstab(workspace: Any, column: str, *, normalize: bool = False) -> pd.DataFrame:
     """Personas (rows) against an existing segmentation: a column of the customers table."""
     import pandas as pd
 
-    from parcours.personas._features import customer_features
-
     table = assignments(workspace)
-    if features is None:
-        features = customer_features(workspace)
     customers = workspace.table("customers")
     if column not in customers.columns:
         raise PersonaError(
