@@ -199,6 +199,14 @@ def lifecycle_events(
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 
+def journey_or_none(workspace: Any) -> Any:
+    """The workspace's journey map, or None when it has none (or several)."""
+    try:
+        return workspace.journey()
+    except Exception:  # a workspace without a journey map still has its tables
+        return None
+
+
 def workspace_events(
     workspace: Any, journey: Any | None = None, activity: str = "pull"
 ) -> tuple[ir.Table, bool]:
@@ -207,10 +215,7 @@ def workspace_events(
     Cancellation stages are the journey's stages whose id says so (cancel, churn, résiliation,
     termination...)."""
     if journey is None:
-        try:
-            journey = workspace.journey()
-        except Exception:  # a workspace without a journey map still has its tables
-            journey = None
+        journey = journey_or_none(workspace)
     stages = tuple(s.id for s in journey.stages if _CANCEL_STAGE.search(s.id)) if journey else ()
     events = lifecycle_events(
         workspace.table("transactions"),

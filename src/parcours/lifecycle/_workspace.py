@@ -14,6 +14,7 @@ from parcours.lifecycle._reactivation import churn_risk, customer_context, react
 from parcours.lifecycle._states import (
     Thresholds,
     churn_rates,
+    journey_or_none,
     lifecycle_states,
     transitions,
     workspace_events,
@@ -184,10 +185,7 @@ def workspace_targets(
     import pandas as pd
 
     if journey is None:
-        try:
-            journey = workspace.journey()
-        except Exception:  # a workspace without a journey map still has its tables
-            journey = None
+        journey = journey_or_none(workspace)
     labels = {}
     if journey is not None:
         labels = {s.id: s.label.get(lang) or s.id for s in journey.stages}
