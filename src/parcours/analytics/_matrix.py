@@ -16,14 +16,17 @@ def stage_channel_matrix(interactions: Any) -> ir.Table:
     """Interactions and distinct customers per (stage, channel), with the channel's share of the
     stage's interactions. Interactions with no stage (unmapped codes) are left out."""
     t = as_table(interactions)
-    t = t.filter(t.stage.notnull())
-    cells = t.group_by(["stage", "channel"]).aggregate(
+    return _channel_cells(t.filter(t.stage.notnull()), ["stage"]).order_by(["stage", "channel"])
+
+
+def _channel_cells(t: ir.Table, by: list[str], share: str = "channel_share") -> ir.Table:
+    """Interactions and distinct customers per (``by``..., channel), with the channel's share of
+    the interactions of its ``by`` group (column ``share``)."""
+    cells = t.group_by([*by, "channel"]).aggregate(
         interactions=t.count(), customers=t.customer_id.nunique()
     )
-    window = ibis.window(group_by=cells.stage)
-    return cells.mutate(
-        channel_share=cells.interactions.cast("float64") / cells.interactions.sum().over(window)
-    ).order_by(["stage", "channel"])
+    total = cells.interactions.sum().over(ibis.window(group_by=[cells[k] for k in by]))
+    return cells.mutate(**{share: cells.interactions.cast("float64") / total})
 
 
 def stage_conversion(interactions: Any, stages: Sequence[str]) -> ir.Table:
@@ -84,13 +87,7 @@ def matrix(interactions: Any, period: str | None = None) -> ir.Table:
     t = as_table(interactions)
     t = t.filter(t.stage.notnull())
     t = t.mutate(period=t.ts.truncate(PERIODS[period]))
-    cells = t.group_by(["period", "stage", "channel"]).aggregate(
-        interactions=t.count(), customers=t.customer_id.nunique()
-    )
-    window = ibis.window(group_by=[cells.period, cells.stage])
-    cells = cells.mutate(
-        channel_share=cells.interactions.cast("float64") / cells.interactions.sum().over(window)
-    )
+    cells = _channel_cells(t, ["period", "stage"])
     before = cells.select(
         _period=cells.period + ibis.interval(**_STEP[period]),
         _stage=cells.stage,
@@ -119,17 +116,11 @@ def preferred_channels(interactions: Any, direction: str | None = "pull") -> ir.
     t = t.filter(t.stage.notnull() & t.channel.notnull())
     if direction is not None and "direction" in t.columns:
         t = t.filter(t.direction == direction)
-    cells = t.group_by(["stage", "channel"]).aggregate(
-        interactions=t.count(), customers=t.customer_id.nunique()
-    )
-    stage = ibis.window(group_by=cells.stage)
+    cells = _channel_cells(t, ["stage"], share="share")
     ranked = ibis.window(
         group_by=cells.stage, order_by=[ibis.desc(cells.interactions), cells.channel]
     )
-    cells = cells.mutate(
-        share=cells.interactions.cast("float64") / cells.interactions.sum().over(stage),
-        _rank=ibis.row_number().over(ranked),
-    )
+    cells = cells.mutate(_rank=ibis.row_number().over(ranked))
     runner = cells.filter(cells._rank == 1).select(
         _stage=cells.stage, runner_up=cells.channel, runner_up_share=cells.share
     )
