@@ -138,3 +138,15 @@ def test_persona_filter_keeps_the_persona_customers(demo_workspace: Path) -> Non
         ).set_index("persona")
         assert grouped.loc[name, "n"] == len(expected)
         assert grouped["n"].sum() == (responses["metric"] == "nps").sum()
+
+
+def test_a_period_without_answers_gives_empty_tables_and_no_peak_end(demo_workspace: Path) -> None:
+    with Workspace.open(demo_workspace) as ws:
+        empty = journey_voc(ws, period=("2100-01-01", "2100-12-31"), classifier="lexicon")
+    assert list(empty.satisfaction.columns) == SATISFACTION
+    assert empty.satisfaction.empty
+    assert list(empty.emotion.columns) == ["stage", "value", "n"]
+    assert empty.emotion.empty
+    assert list(empty.verbatims.columns) == VERBATIMS
+    assert empty.verbatims.empty
+    assert empty.peak_end is None

@@ -25,7 +25,7 @@ import pandas as pd
 
 from parcours.errors import ParcoursError
 from parcours.voc._classify import classify_verbatims, workspace_model
-from parcours.voc._emotion import EMOTION_COLUMNS, emotion_curve, peak_end
+from parcours.voc._emotion import emotion_curve, peak_end
 from parcours.voc._errors import VocError
 from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS, rank_verbatims
 from parcours.voc._stats import DEFAULT_MIN_N
@@ -199,8 +199,6 @@ def _contract_satisfaction(responses: Any, min_n: int) -> pd.DataFrame:
     if not filled:
         return pd.DataFrame(columns=list(SATISFACTION_CONTRACT))
     frame = pd.concat(filled, ignore_index=True)
-    if frame.empty:
-        return pd.DataFrame(columns=list(SATISFACTION_CONTRACT))
     for column in ("stage", "channel", "touchpoint"):
         if column not in frame.columns:
             frame[column] = None
@@ -264,9 +262,7 @@ def journey_voc(
         if emotion_from == "verbatims"
         else pd.concat([scores[["answer", "stage", "metric", "score"]], from_text])
     )
-    curve = emotion_curve(answers, stages) if len(answers) else pd.DataFrame(
-        columns=list(EMOTION_COLUMNS)
-    )  # fmt: skip
+    curve = emotion_curve(answers, stages)
 
     tp_volumes, stage_volumes = _volumes(workspace, period)
     ranking = rank_verbatims(
@@ -281,7 +277,7 @@ def journey_voc(
         satisfaction=sat,
         emotion=curve,
         verbatims=verbatims,
-        peak_end=peak_end(curve["value"]) if len(curve) else None,
+        peak_end=peak_end(curve["value"]),
         ranking=ranking,
         classified=classified,
     )
