@@ -72,7 +72,7 @@ def evaluate_driver(
     if op in ("equals", "in", "not_in"):
         choices = [target] if op == "equals" else list(target)
         if numeric:
-            wanted = [float(v) for v in choices if _is_number(v)]
+            wanted = [float(v) for v in choices if isinstance(v, int | float)]  # bool too
             hit = values.isin(wanted).to_numpy()
         else:
             hit = values.astype("string").isin([str(v) for v in choices]).fillna(False).to_numpy()
@@ -100,12 +100,6 @@ def evaluate_driver(
                 }[op]
     met = np.asarray(met, dtype=bool) & known
     return met, known
-
-
-def _is_number(value: Any) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)) or isinstance(
-        value, bool
-    )
 
 
 def select_seeds(
