@@ -211,9 +211,9 @@ def load_personas(source: Any = None) -> list[Persona]:
         source = source.path("personas")
     if isinstance(source, str | os.PathLike):
         folder = Path(source)
-        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
-        if not folder.is_dir():
-            files = [folder]
+        files = (
+            sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else [folder]
+        )
     else:
         files = [Path(f) for f in source]
     personas: list[Persona] = []
