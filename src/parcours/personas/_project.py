@@ -19,7 +19,7 @@ import numpy as np
 
 from parcours.personas._errors import PersonaError
 from parcours.personas._model import PersonaModel
-from parcours.personas._persona import Persona, load_personas
+from parcours.personas._persona import DEMO_PERSONAS, Persona, load_personas
 from parcours.personas._seeds import DEFAULT_MIN_POSITIVES, evaluate_driver, positives
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def fit(
             raise PersonaError(
                 f"expected persona files (*.yaml) in {workspace.path('personas')}, found none: "
                 "write one per persona (see docs/personas.md), or copy the demo's from "
-                f"{Path(__file__).parent / 'data' / 'demo'}"
+                f"{DEMO_PERSONAS}"
             )
         personas = found
     elif not (isinstance(personas, list) and all(isinstance(p, Persona) for p in personas)):
