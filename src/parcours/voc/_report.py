@@ -11,7 +11,7 @@ import pandas as pd
 from parcours.i18n import Lang, number, t
 from parcours.voc import _messages  # noqa: F401  # registers the package's words
 from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS
-from parcours.voc._journey import JourneyVoc, journey_voc
+from parcours.voc._journey import JourneyVoc, _journey_model, journey_voc
 from parcours.voc._stats import DEFAULT_MIN_N
 
 __all__ = ["report_sections"]
@@ -307,7 +307,7 @@ def _employee_section(
 def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
     """NPS by stage with intervals, irritant and enchantment rankings, emotion curve + peak-end."""
     language: Lang = "en" if lang == "en" else "fr"
-    model = workspace.journey(journey) if journey is None or isinstance(journey, str) else journey
+    model = _journey_model(workspace, journey)
     voc = journey_voc(workspace, model)
     labels = _stage_labels(model, language)
     touchpoints = _touchpoint_labels(model, language)
