@@ -163,6 +163,19 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
+def _stored_hashes(conn: Connection, hashes: Sequence[str]) -> set[str]:
+    """The suppression hashes among ``hashes`` (erased ids, emails, phones)."""
+    found: set[str] = set()
+    for chunk in _chunks(hashes):
+        found.update(
+            r[0]
+            for r in conn.execute(
+                sa.select(db.suppression.c.hash).where(db.suppression.c.hash.in_(chunk))
+            )
+        )
+    return found
+
+
 @dataclass
 class _Prepared:
     action: str  # next | wait | drop | send | reconcile | park
@@ -269,14 +282,7 @@ class Orchestrator:
         if not conn.execute(sa.select(db.suppression.c.hash).limit(1)).first():
             return set()  # nobody erased yet: skip hashing every id of the batch
         hashes = {self.suppression_hash("customer_id", c): c for c in set(customers)}
-        found: set[str] = set()
-        keys = list(hashes)
-        for chunk in _chunks(keys):
-            rows = conn.execute(
-                sa.select(db.suppression.c.hash).where(db.suppression.c.hash.in_(chunk))
-            )
-            found.update(hashes[r[0]] for r in rows)
-        return found
+        return {hashes[h] for h in _stored_hashes(conn, list(hashes))}
 
     def upsert_contacts(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Add or update contacts (customer_id, email, phone, lang, timezone, other attributes).
@@ -294,23 +300,8 @@ class Orchestrator:
                 for kind in ("email", "phone"):
                     if r.get(kind):
                         hashes.add(self.suppression_hash(kind, str(r[kind])))
-            blocked_hashes: set[str] = set()
-            for chunk in _chunks(sorted(hashes)):
-                blocked_hashes.update(
-                    x[0]
-                    for x in conn.execute(
-                        sa.select(db.suppression.c.hash).where(db.suppression.c.hash.in_(chunk))
-                    )
-                )
-            ids = [str(r["customer_id"]) for r in items]
-            old: dict[str, dict[str, Any]] = {}
-            for chunk in _chunks(ids):
-                for cid, attrs in conn.execute(
-                    sa.select(db.contacts.c.customer_id, db.contacts.c.attrs).where(
-                        db.contacts.c.customer_id.in_(chunk)
-                    )
-                ):
-                    old[cid] = attrs or {}
+            blocked_hashes = _stored_hashes(conn, sorted(hashes))
+            old = self._load_attrs(conn, [str(r["customer_id"]) for r in items])
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
             entering: list[tuple[Scenario, str, dict[str, Any]]] = []
