@@ -162,3 +162,23 @@ def test_employee_experience_beside_customer() -> None:
     assert len(result.loc["complaint", "difficulties"]) >= 1
     with pytest.raises(ParcoursError, match="expected a score from 1 to 5"):
         employee_experience(pd.DataFrame({"stage": ["quote"], "score": [7]}))
+
+
+def test_employee_difficulties_quote_the_most_negative_comment_of_each_theme() -> None:
+    mild, strong = (
+        "Les délais sont trop longs.",
+        "Délais scandaleux, attente interminable, inadmissible !",
+    )
+    answers = pd.DataFrame(
+        {
+            "stage": ["complaint"] * 4,
+            "score": [2, 2, 2, 2],
+            "comment": [mild, strong, mild, "Trop cher, honteux."],
+        }
+    )
+    result = employee_experience(answers, lang="en").set_index("stage")
+    # Delays (3 comments) before price (1); each quotes its most negative comment.
+    assert result.loc["complaint", "difficulties"] == [
+        f"delays: {strong}",
+        "price: Trop cher, honteux.",
+    ]

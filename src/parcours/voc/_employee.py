@@ -107,12 +107,13 @@ def employee_experience(
             read = [(c, classify(c)) for c in comments]
             irritants = [(c, r) for c, r in read if r.label == "irritant"]
             themes = pd.Series([r.theme or "other" for _, r in irritants]).value_counts()
+            colon = " : " if lang == "fr" else ": "
             for theme in themes.index[:top]:
-                example = min(
-                    (c for c, r in irritants if (r.theme or "other") == theme),
-                    key=lambda c: next(r.score for cc, r in irritants if cc == c),
+                # The most negative comment of the theme (the first one on a tie).
+                example, _ = min(
+                    ((c, r) for c, r in irritants if (r.theme or "other") == theme),
+                    key=lambda pair: pair[1].score,
                 )
-                colon = " : " if lang == "fr" else ": "
                 difficulties.append(f"{_theme_label(str(theme), lang)}{colon}{example}")
         if not len(values) and not difficulties:
             continue
