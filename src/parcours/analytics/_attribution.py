@@ -24,6 +24,7 @@ import ibis.expr.types as ir
 import numpy as np
 
 from parcours.analytics._common import (
+    SEPARATOR,
     AnalyticsError,
     Columns,
     events_table,
@@ -37,7 +38,6 @@ __all__ = ["attribution", "conversion_paths", "removal_effects"]
 
 Model = Literal["markov", "first", "last", "linear", "position", "time_decay"]
 MODELS = ("markov", "first", "last", "linear", "position", "time_decay")
-SEPARATOR = " > "
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 
 

@@ -15,6 +15,7 @@ from parcours.errors import ParcoursError
 from parcours.warehouse import as_table
 
 __all__ = [
+    "SEPARATOR",
     "AnalyticsError",
     "Columns",
     "events_table",
@@ -27,6 +28,8 @@ __all__ = [
 # Hidden column: the position of a row in a pandas/polars/pyarrow input, used to break ties
 # between events at the same instant the way process-mining tools do (stable sort, file order).
 ORDER = "_parcours_order"
+# Between the touchpoints of a path, a variant or a pattern (ChannelAttribution's sample data too).
+SEPARATOR = " > "
 
 
 class AnalyticsError(ParcoursError):

@@ -9,6 +9,7 @@ import ibis
 import ibis.expr.types as ir
 
 from parcours.analytics._common import (
+    SEPARATOR,
     AnalyticsError,
     Columns,
     events_table,
@@ -18,8 +19,6 @@ from parcours.analytics._common import (
 )
 
 __all__ = ["paths", "sankey_edges", "sessions"]
-
-SEPARATOR = " > "
 
 
 def sessions(

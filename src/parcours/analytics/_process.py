@@ -12,11 +12,16 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from parcours.analytics._common import Columns, events_table, median, seconds, tiebreak
+from parcours.analytics._common import (
+    SEPARATOR,
+    Columns,
+    events_table,
+    median,
+    seconds,
+    tiebreak,
+)
 
 __all__ = ["dfg", "variants"]
-
-SEPARATOR = " > "
 
 
 def _columns(
@@ -28,11 +33,6 @@ def _columns(
     timestamp: str | None,
 ) -> Columns:
     return Columns(customer=case or customer, ts=timestamp or ts, touchpoint=activity or touchpoint)
-
-
-def _ordered(t: ir.Table) -> tuple[ir.Table, list[Any]]:
-    keys = [t.ts, *tiebreak(t)]
-    return t, keys
 
 
 def dfg(
@@ -58,7 +58,7 @@ def dfg(
     t = events_table(events, cols, ("customer", "ts", "touchpoint"))
     t = t.filter(t.touchpoint.notnull())
     t = t.select("customer_id", "ts", *[k.get_name() for k in tiebreak(t)])
-    t, keys = _ordered(t)
+    keys = [t.ts, *tiebreak(t)]
     window = ibis.window(group_by=t.customer_id, order_by=keys)
     if not performance:
         links = t.select(source=t.touchpoint, target=t.touchpoint.lead().over(window))
@@ -104,7 +104,7 @@ def variants(
     cols = _columns(customer, ts, touchpoint, case, activity, timestamp)
     t = events_table(events, cols, ("customer", "ts", "touchpoint"))
     t = t.filter(t.touchpoint.notnull())
-    t, keys = _ordered(t)
+    keys = [t.ts, *tiebreak(t)]
     # Engine-neutral ordered concatenation: Spark has no ordered aggregates, so collect
     # (position, touchpoint) pairs, sort them and keep the touchpoints.
     t = t.mutate(_pos=ibis.row_number().over(group_by=t.customer_id, order_by=keys))

@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from parcours.analytics import _messages  # noqa: F401  # registers the package's words
+from parcours.analytics._common import SEPARATOR
 from parcours.analytics._detect import blocking_points, main_stages, redundancies, ruptures, timing
 from parcours.analytics._funnel import stage_funnel
 from parcours.analytics._matrix import (
@@ -236,7 +237,7 @@ def _paths_section(interactions: Any, labels: _Labels, lg: Lang) -> Section:
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
     for path, count in zip(top.path, top.sessions, strict=True):
-        parts = str(path).split(" > ")
+        parts = str(path).split(SEPARATOR)
         for i, tp in enumerate(parts):
             node = f"{i + 1}·{tp}"
             columns[node] = i
@@ -247,7 +248,7 @@ def _paths_section(interactions: Any, labels: _Labels, lg: Lang) -> Section:
     charts = _charts()
     shown = top.assign(
         path=[
-            " > ".join(labels.touchpoint.get(tp, tp) for tp in str(p).split(" > "))
+            " > ".join(labels.touchpoint.get(tp, tp) for tp in str(p).split(SEPARATOR))
             for p in top.path
         ]
     )

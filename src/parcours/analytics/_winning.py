@@ -17,12 +17,17 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from parcours.analytics._common import AnalyticsError, Columns, events_table, seconds, tiebreak
+from parcours.analytics._common import (
+    SEPARATOR,
+    AnalyticsError,
+    Columns,
+    events_table,
+    seconds,
+    tiebreak,
+)
 from parcours.analytics._funnel import Step
 
 __all__ = ["winning_journeys"]
-
-SEPARATOR = " > "
 
 
 def winning_journeys(
