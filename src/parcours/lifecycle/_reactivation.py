@@ -20,7 +20,7 @@ import numpy as np
 from parcours.i18n import date as fmt_date
 from parcours.i18n import number, percent, t
 from parcours.lifecycle._errors import LifecycleError
-from parcours.lifecycle._states import CUSTOMER_STATES, Thresholds, lifecycle_states
+from parcours.lifecycle._states import CUSTOMER_STATES, Thresholds, lifecycle_states, utc_stamp
 from parcours.warehouse import as_table
 
 __all__ = [
@@ -34,13 +34,6 @@ __all__ = [
 
 _COMPLAINT_STAGE = re.compile(r"complain|r[ée]clam", re.IGNORECASE)
 YEAR_DAYS = 365.0
-
-
-def _stamp(value: dt.date | dt.datetime | str) -> Any:
-    import pandas as pd
-
-    stamp = pd.Timestamp(value)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def customer_context(
@@ -59,7 +52,7 @@ def customer_context(
     customer initiated, and ``pull_log_<touchpoint>``, log(1 + times they used it)."""
     import pandas as pd
 
-    end = _stamp(at)
+    end = utc_stamp(at)
     year_before = end - pd.Timedelta(days=YEAR_DAYS)
     frames: list[Any] = []
     if interactions is not None:
@@ -213,7 +206,7 @@ def _features(events: Any, at: Any, thresholds: Thresholds, context: Any | None)
     table["log_days_since_activity"] = np.log1p(since)
     gap = table["median_gap_days"].where(table["median_gap_days"] > 0)
     table["gap_ratio"] = (since / gap).fillna(1.0).clip(upper=20)
-    tenure = (_stamp(at) - table["first_purchase"]).dt.total_seconds() / 86_400
+    tenure = (utc_stamp(at) - table["first_purchase"]).dt.total_seconds() / 86_400
     table["log_tenure_days"] = np.log1p(tenure.fillna(0).clip(lower=0))
     table["log_purchases"] = np.log1p(table["purchases"])
     table["log_value"] = np.log1p(table["value"].clip(lower=0))
@@ -223,7 +216,7 @@ def _features(events: Any, at: Any, thresholds: Thresholds, context: Any | None)
     if context is not None and len(context):
         ctx = context.set_index("customer_id")
         if "last_irritant_at" in ctx.columns:
-            recent = ctx["last_irritant_at"] > _stamp(at) - pd.Timedelta(days=YEAR_DAYS)
+            recent = ctx["last_irritant_at"] > utc_stamp(at) - pd.Timedelta(days=YEAR_DAYS)
             table["irritant_365"] = (
                 recent.reindex(table["customer_id"]).fillna(False).astype(float).to_numpy()
             )
@@ -267,7 +260,7 @@ def churn_risk(
     from sklearn.preprocessing import StandardScaler
 
     th = thresholds or Thresholds()
-    end = _stamp(at)
+    end = utc_stamp(at)
     first = as_table(events).ts.min().execute()
 
     def snapshot(when: Any) -> Any:
@@ -503,9 +496,9 @@ def reactivation_rate(
         frame = frame.assign(group="target")
     e = as_table(events)
     kinds = ["purchase"] if came_back == "purchase" else ["purchase", "activity"]
-    window = e.kind.isin(kinds) & (e.ts > _stamp(since).to_pydatetime())
+    window = e.kind.isin(kinds) & (e.ts > utc_stamp(since).to_pydatetime())
     if until is not None:
-        window = window & (e.ts <= _stamp(until).to_pydatetime())
+        window = window & (e.ts <= utc_stamp(until).to_pydatetime())
     back = set(e.filter(window).select("customer_id").distinct().to_pandas()["customer_id"])
     rows: list[dict[str, Any]] = []
     for group in ("target", "control"):

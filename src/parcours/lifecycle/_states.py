@@ -118,13 +118,16 @@ def _days(value: float, lang: str) -> str:
     return t("lifecycle.days", lang, n=_num(value))
 
 
-def _epoch(value: dt.date | dt.datetime | str) -> float:
+def utc_stamp(value: dt.date | dt.datetime | str) -> Any:
+    """A pandas Timestamp in UTC (a date or time without a time zone is taken as UTC)."""
     import pandas as pd
 
     stamp = pd.Timestamp(value)
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize("UTC")
-    return float(stamp.timestamp())
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _epoch(value: dt.date | dt.datetime | str) -> float:
+    return float(utc_stamp(value).timestamp())
 
 
 def lifecycle_events(
@@ -381,10 +384,8 @@ def churn_rates(
         bounds = e.aggregate(lo=e.ts.min(), hi=e.ts.max()).to_pandas().iloc[0]
         if pd.isna(bounds["lo"]):
             raise LifecycleError("expected events to measure churn on, found none")
-    first = pd.Timestamp(start if start is not None else bounds["lo"])
-    last = pd.Timestamp(end if end is not None else bounds["hi"])
-    first = first.tz_localize("UTC") if first.tzinfo is None else first.tz_convert("UTC")
-    last = last.tz_localize("UTC") if last.tzinfo is None else last.tz_convert("UTC")
+    first = utc_stamp(start if start is not None else bounds["lo"])
+    last = utc_stamp(end if end is not None else bounds["hi"])
     edges = list(pd.date_range(first.normalize(), last, freq=offsets[freq]))
     if not edges or edges[0] > first:
         edges.insert(0, first.normalize())
