@@ -141,6 +141,7 @@ def _metric_command(metric: str) -> Any:
     ) -> None:
         from parcours.i18n import get_lang, t
         from parcours.voc import journey_responses, satisfaction
+        from parcours.voc._survey import GROUPS
 
         _words()
         with open_workspace(workspace, lang) as ws:
@@ -162,7 +163,7 @@ def _metric_command(metric: str) -> Any:
                 period_unit=unit,
             )
             language = get_lang()
-            by_text = ", ".join(t(f"voc.col.{k}", language) if k in _GROUPS else k for k in keys)
+            by_text = ", ".join(t(f"voc.col.{k}", language) if k in GROUPS else k for k in keys)
             title = t(
                 "voc.title.satisfaction", language, metric=t(f"voc.metric.{metric}"), by=by_text
             )
@@ -174,9 +175,6 @@ def _metric_command(metric: str) -> Any:
         "ces": "Customer effort (1-5 effort or 1-7 agreement) / effort client.",
     }[metric]
     return command
-
-
-_GROUPS = ("stage", "channel", "touchpoint", "persona", "period")
 
 
 @click.command("verbatims")
