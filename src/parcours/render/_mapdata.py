@@ -9,7 +9,6 @@ has no data keeps a reason (``notes``) so that the map says so rather than showi
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 from parcours.errors import ParcoursError
 from parcours.i18n import CATALOG, Lang, date, t
 from parcours.render import _messages  # noqa: F401  # registers the words
+from parcours.render._sections import optional
 from parcours.render.charts import fmt, signed
 
 __all__ = ["MapData", "Period", "gather", "parse_period"]
@@ -179,17 +179,6 @@ def _text(value: Any, lang: str) -> str:
     return str(text(value, lang)) if value is not None else ""
 
 
-def _optional(module: str, name: str) -> Any:
-    """``parcours.<module>.<name>`` when that capability is installed and offers it, else None."""
-    try:
-        found = importlib.import_module(f"parcours.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"parcours.{module}":
-            raise
-        return None
-    return getattr(found, name, None)
-
-
 def _finite(value: Any) -> float | None:
     try:
         number = float(value)
@@ -224,7 +213,7 @@ def _interactions(workspace: Any, period: Period | None, persona: str | None) ->
             stop = end + dt.timedelta(days=1)
             table = table.filter(table.ts < ibis.timestamp(f"{stop.isoformat()} 00:00:00+00:00"))
     if persona is not None:
-        assignments = _optional("personas", "assignments")
+        assignments = optional("personas", "assignments")
         if assignments is None:
             return None, "render.map.no_persona_data"
         try:
@@ -304,7 +293,7 @@ def gather(
     emotion_source = t("render.emotion.declared", lang) if declared else None
     peak_end = None
     voc = None
-    journey_voc = _optional("voc", "journey_voc")
+    journey_voc = optional("voc", "journey_voc")
     if workspace is not None and journey_voc is not None:
         try:
             voc = journey_voc(workspace, journey, persona=persona, period=period)

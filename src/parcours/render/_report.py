@@ -20,7 +20,7 @@ from parcours.i18n import Lang, get_lang, number, percent, t
 from parcours.render import charts
 from parcours.render._map import map_svg
 from parcours.render._render import map_data
-from parcours.render._sections import Section, collect_sections
+from parcours.render._sections import Section, collect_sections, optional
 
 _TEMPLATES = Path(__file__).parent / "templates"
 # Sequential, colour-blind-safe ramp (ColorBrewer "Blues"), light to dark.
@@ -153,9 +153,7 @@ def _fallback_sections(workspace: Any, journey: Any, lang: Lang, keys: set[str])
 
 
 def _nps_by_stage(workspace: Any, journey: Any, lang: Lang) -> Section | None:
-    from parcours.render._mapdata import _optional
-
-    journey_voc = _optional("voc", "journey_voc")
+    journey_voc = optional("voc", "journey_voc")
     if journey_voc is None:
         return None
     try:

@@ -37,17 +37,22 @@ class Section:
     no_data: bool = False  # True when the data for this section does not exist (reading says so)
 
 
+def optional(module: str, name: str) -> Any:
+    """``parcours.<module>.<name>`` when that capability is installed and offers it, else None."""
+    try:
+        found = importlib.import_module(f"parcours.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"parcours.{module}":
+            raise
+        return None
+    return getattr(found, name, None)
+
+
 def collect_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
     """Every section the installed capabilities offer for this journey, in report order."""
     sections: list[Section] = []
     for name in CAPABILITIES:
-        try:
-            module = importlib.import_module(f"parcours.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"parcours.{name}":
-                raise
-            continue
-        provider = getattr(module, "report_sections", None)
+        provider = optional(name, "report_sections")
         if provider is None:
             continue
         try:
