@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -603,19 +602,11 @@ def _compare(data: MapData, journey: Any, target: Any, lang: Lang) -> None:
                     "render.compare.emotion_gain",
                     lang,
                     stage=view.label,
-                    before=_signed(view.emotion, lang),
-                    after=_signed(view.target_emotion, lang),
+                    before=signed(view.emotion, lang),
+                    after=signed(view.target_emotion, lang),
                 )
             )
     known = {v.id for v in data.stages}
     for stage_id, label in labels.items():
         if stage_id not in known:
             data.differences.append(t("render.compare.new_stage", lang, stage=label))
-
-
-def _signed(value: float, lang: Lang) -> str:
-    return signed(value, lang)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "map"
