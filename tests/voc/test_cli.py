@@ -144,7 +144,9 @@ def test_errors_are_messages_not_tracebacks(runner: CliRunner, demo_workspace: P
 def test_score_lists_the_actions_losing_points(runner: CliRunner, tmp_path: Path) -> None:
     reference, observations = CASES / "reference.yaml", CASES / "observations.csv"
     args = ["voc", "score", str(reference), str(observations), "-w", str(tmp_path), "--lang", "en"]
-    result = runner.invoke(cli, [*args, "--actions"])
+    target = tmp_path / "new" / "score.csv"
+    result = runner.invoke(cli, [*args, "--actions", "--out", str(target)])
     assert result.exit_code == 0, result.output
     assert "Expected actions losing the most points" in result.output
     assert "Acknowledge within 24 hours" in result.output
+    assert list(pd.read_csv(target)["stage"]) == ["reimbursement", "quote", "complaint"]

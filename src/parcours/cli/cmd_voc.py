@@ -61,10 +61,18 @@ def _show(frame: Any, title: str, lang: str, out_path: Path | None, limit: int =
         out.print(t("voc.empty", lang))
     else:
         out.print(grid)
-    if out_path is not None:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(out_path, index=False, encoding="utf-8")
-        out.print(t("voc.written", lang, n=len(frame), path=str(out_path)), markup=False)
+    _write(frame, out_path, lang)
+
+
+def _write(frame: Any, out_path: Path | None, lang: str) -> None:
+    """Write a frame as CSV (its folder created) and say so; nothing when no path was asked."""
+    from parcours.i18n import t
+
+    if out_path is None:
+        return
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out_path, index=False, encoding="utf-8")
+    out.print(t("voc.written", lang, n=len(frame), path=str(out_path)), markup=False)
 
 
 def _period(start: Any, end: Any) -> tuple[Any, Any] | None:
@@ -283,9 +291,7 @@ def irritants_command(
         key = "voc.title.irritants" if kind == "irritant" else "voc.title.enchantments"
         _show(shown, t(key, get_lang()), get_lang(), None)
         if out_path is not None:
-            out_path.parent.mkdir(parents=True, exist_ok=True)
-            rows.assign(examples=rows["examples"].map(" | ".join)).to_csv(out_path, index=False)
-            out.print(t("voc.written", get_lang(), n=len(rows), path=str(out_path)), markup=False)
+            _write(rows.assign(examples=rows["examples"].map(" | ".join)), out_path, get_lang())
 
 
 @click.command("emotion")
@@ -390,9 +396,7 @@ def score_command(
             lang=language,
         )
         _show(ranked, t("voc.title.actions", language), language, None)
-    if out_path is not None:
-        result.to_csv(out_path, index=False)
-        out.print(t("voc.written", language, n=len(result), path=str(out_path)), markup=False)
+    _write(result, out_path, language)
 
 
 @click.command("kano")
@@ -433,9 +437,7 @@ def kano_command(
     language = get_lang()
     shown = result.assign(verdict=[t(f"voc.verdict.{v}", language) for v in result["verdict"]])
     _show(shown, t("voc.title.kano", language), language, None)
-    if out_path is not None:
-        result.to_csv(out_path, index=False)
-        out.print(t("voc.written", language, n=len(result), path=str(out_path)), markup=False)
+    _write(result, out_path, language)
 
 
 @click.command("train")
