@@ -67,31 +67,17 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
         ("fit-lifetimes", "lifetimes 0.11.3 BetaGeoFitter"),
         ("fit-lifetimes-grouped", "lifetimes, grouped with weights"),
     ):
+        missing = ""
         if not LIFETIMES.exists():
-            table.add_row(
-                "lifecycle-bgnbd-fit",
-                name,
-                f"{n:,} customers",
-                "—",
-                "—",
-                "",
-                "baseline",
-                f"not installed: {LIFETIMES} missing",
-            )
-            continue
-        try:
-            _, rss, out = _run_with(LIFETIMES, [JOBS, job, str(btyd)])
-        except RuntimeError as exc:
-            table.add_row(
-                "lifecycle-bgnbd-fit",
-                name,
-                f"{n:,} customers",
-                "—",
-                "—",
-                "",
-                "baseline",
-                f"failed: {exc}",
-            )
+            missing = f"not installed: {LIFETIMES} missing"
+        else:
+            try:
+                _, rss, out = _run_with(LIFETIMES, [JOBS, job, str(btyd)])
+            except RuntimeError as exc:
+                missing = f"failed: {exc}"
+        if missing:
+            row = ("lifecycle-bgnbd-fit", name, f"{n:,} customers", "—", "—", "", "baseline")
+            table.add_row(*row, missing)
             continue
         result = json.loads(out.strip().splitlines()[-1])
         table.add_row(
