@@ -8,12 +8,13 @@ import pyarrow as pa
 import pytest
 
 import parcours.voc as voc
+from parcours.errors import ParcoursError
 
 
 def test_exported_names_exist() -> None:
     for name in voc.__all__:
         assert getattr(voc, name) is not None
-    assert issubclass(voc.VocError, voc.VocError.__mro__[1])
+    assert issubclass(voc.VocError, ParcoursError)
 
 
 RESPONSES = {
