@@ -798,13 +798,11 @@ class Orchestrator:
                 limit = idle_trig.days * 86400
                 for cid, attrs, _zone, updated in contacts:
                     ref = last.get(cid, updated or now)
-                    if now - ref >= limit and not (since > ref + limit):
+                    if now - ref >= limit:
+                        # idle since before this scan's window: enrol once for the period, now
+                        when = ref + limit if since <= ref + limit else now
                         key = f"idle:{cid}:{int(ref)}"
-                        entries.append((scenario, cid, key, ref + limit, {}, attrs or {}))
-                    elif now - ref >= limit:
-                        # long idle, first scan since: enrol once for this idle period
-                        key = f"idle:{cid}:{int(ref)}"
-                        entries.append((scenario, cid, key, now, {}, attrs or {}))
+                        entries.append((scenario, cid, key, when, {}, attrs or {}))
             state = self._load_enrolments(conn, sorted({e[1] for e in entries}))
             allowed = []
             for entry in entries:
