@@ -19,6 +19,7 @@ from parcours.errors import ParcoursError
 from parcours.i18n import Lang, get_lang, number, percent, t
 from parcours.render import charts
 from parcours.render._map import map_svg
+from parcours.render._mapdata import _text
 from parcours.render._render import map_data
 from parcours.render._sections import Section, collect_sections, optional
 
@@ -49,12 +50,6 @@ class Row:
     customers: int
     conversion: float | None
     next_label: str | None
-
-
-def _text(value: Any, lang: str) -> str:
-    from parcours.model import text
-
-    return str(text(value, lang)) if value is not None else ""
 
 
 def journey_table(warehouse: Any, journey: Any, lang: str | None = None) -> dict[str, Any]:
