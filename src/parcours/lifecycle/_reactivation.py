@@ -62,17 +62,14 @@ def customer_context(
         if stages is None:
             known = it.select("stage").distinct().to_pandas()["stage"].dropna().tolist()
             stages = tuple(s for s in known if _COMPLAINT_STAGE.search(str(s)))
-        own = it.filter(it.channel.notnull() & (it.direction == "pull"))  # what the customer chose
-        counts = own.group_by(["customer_id", "channel"]).count()
-        counts = counts.mutate(
+        pull = it.filter((it.direction == "pull") & it.channel.notnull())  # what the customer chose
+        mix = pull.group_by(["customer_id", "channel"]).aggregate(n=pull.count())
+        ranked = mix.mutate(
             rank=ibis.row_number().over(
-                ibis.window(
-                    group_by=counts.customer_id,
-                    order_by=[ibis.desc(counts[counts.columns[-1]]), counts.channel],
-                )
+                ibis.window(group_by=mix.customer_id, order_by=[ibis.desc(mix.n), mix.channel])
             )
         )
-        main = counts.filter(counts["rank"] == 0).select("customer_id", main_channel="channel")
+        main = ranked.filter(ranked["rank"] == 0).select("customer_id", main_channel="channel")
         has_tp = it.touchpoint.notnull()
         is_complaint = it.stage.isin(list(stages)) if stages else ibis.literal(False)
         last = it.group_by("customer_id").aggregate(
@@ -81,18 +78,15 @@ def customer_context(
             last_touchpoint=it.touchpoint.argmax(it.ts, where=has_tp),
             last_touchpoint_stage=it.stage.argmax(it.ts, where=has_tp),
             last_touchpoint_at=it.ts.max(where=has_tp),
-            complaints_365=(
-                it.stage.isin(list(stages)) & (it.ts > year_before.to_pydatetime())
-            ).sum()
+            complaints_365=(is_complaint & (it.ts > year_before.to_pydatetime())).sum()
             if stages
             else ibis.literal(0),
         )
         joined = last.left_join(main, "customer_id").drop("customer_id_right")
         frames.append(joined.to_pandas())
-        pull = it.filter((it.direction == "pull") & it.channel.notnull())
-        mix = pull.group_by(["customer_id", "channel"]).aggregate(n=pull.count()).to_pandas()
-        if len(mix):
-            shares = mix.pivot_table(
+        counts = mix.to_pandas()
+        if len(counts):
+            shares = counts.pivot_table(
                 index="customer_id", columns="channel", values="n", fill_value=0
             )
             shares = shares.div(shares.sum(axis=1), axis=0)
