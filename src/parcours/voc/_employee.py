@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from parcours.voc._errors import VocError
+from parcours.voc._journey import stage_rows
 from parcours.voc._lexicon import classify
 
 __all__ = ["EMPLOYEE_COLUMNS", "employee_experience"]
@@ -87,15 +88,10 @@ def employee_experience(
         if customer is not None and len(customer.emotion)
         else None
     )
-    nps_rows = (
-        customer.satisfaction[
-            (customer.satisfaction["metric"] == "nps")
-            & customer.satisfaction["stage"].notna()
-            & customer.satisfaction["channel"].isna()
-            & customer.satisfaction["touchpoint"].isna()
-        ].set_index("stage")
+    nps = (
+        stage_rows(customer.satisfaction, "nps").set_index("stage")["value"].to_dict()
         if customer is not None
-        else None
+        else {}
     )
     rows: list[dict[str, Any]] = []
     for stage in stages:
@@ -133,11 +129,7 @@ def employee_experience(
                     if emotion is not None and stage in emotion.index
                     else 0
                 ),
-                "customer_nps": (
-                    float(nps_rows.loc[stage, "value"])
-                    if nps_rows is not None and stage in nps_rows.index
-                    else float("nan")
-                ),
+                "customer_nps": float(nps.get(stage, float("nan"))),
             }
         )
     return pd.DataFrame(rows, columns=list(EMPLOYEE_COLUMNS))

@@ -38,6 +38,7 @@ __all__ = [
     "journey_responses",
     "journey_verbatims",
     "journey_voc",
+    "stage_rows",
 ]
 
 SATISFACTION_CONTRACT = (
@@ -64,6 +65,16 @@ class JourneyVoc:
     peak_end: float | None
     ranking: pd.DataFrame = field(default_factory=pd.DataFrame)  # with examples, recency, volume
     classified: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per verbatim
+
+
+def stage_rows(satisfaction: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The per-stage rows of a contract ``satisfaction`` table (channel, touchpoint empty)."""
+    return satisfaction[
+        (satisfaction["metric"] == metric)
+        & satisfaction["stage"].notna()
+        & satisfaction["channel"].isna()
+        & satisfaction["touchpoint"].isna()
+    ]
 
 
 def _journey_model(workspace: Any, journey: Any) -> Any:

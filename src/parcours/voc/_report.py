@@ -11,7 +11,7 @@ import pandas as pd
 from parcours.i18n import Lang, number, t
 from parcours.voc import _messages  # noqa: F401  # registers the package's words
 from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS
-from parcours.voc._journey import JourneyVoc, _journey_model, journey_voc
+from parcours.voc._journey import JourneyVoc, _journey_model, journey_voc, stage_rows
 from parcours.voc._stats import DEFAULT_MIN_N
 
 __all__ = ["report_sections"]
@@ -71,13 +71,7 @@ def _table(frame: pd.DataFrame, headers: list[str]) -> str:
 def _nps_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang) -> Any:
     from parcours.render import Section
 
-    sat = voc.satisfaction
-    rows = sat[
-        (sat["metric"] == "nps")
-        & sat["stage"].notna()
-        & sat["channel"].isna()
-        & sat["touchpoint"].isna()
-    ]
+    rows = stage_rows(voc.satisfaction, "nps")
     order = {s: i for i, s in enumerate(labels)}
     rows = rows.assign(_o=rows["stage"].map(order)).sort_values("_o").drop(columns="_o")
     title = t("voc.title.nps_by_stage", lang)
