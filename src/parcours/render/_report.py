@@ -24,8 +24,6 @@ from parcours.render._render import map_data
 from parcours.render._sections import Section, collect_sections, optional
 
 _TEMPLATES = Path(__file__).parent / "templates"
-# Sequential, colour-blind-safe ramp (ColorBrewer "Blues"), light to dark.
-_RAMP = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c")
 
 
 @dataclass
@@ -80,9 +78,11 @@ def journey_table(warehouse: Any, journey: Any, lang: str | None = None) -> dict
                 cell.customers = int(hit.customers.iloc[0])
                 cell.share = float(hit.channel_share.iloc[0])
                 level = (
-                    0 if peak == 0 else min(len(_RAMP) - 1, int(7 * cell.interactions / peak) + 1)
+                    0
+                    if peak == 0
+                    else min(len(charts.SEQUENTIAL) - 1, int(7 * cell.interactions / peak) + 1)
                 )
-                cell.colour = _RAMP[level]
+                cell.colour = charts.SEQUENTIAL[level]
                 cell.ink = "#ffffff" if level >= 5 else "#111111"
             for tp in journey.touchpoints:
                 if tp.stage == stage.id and tp.channel == channel.id:
