@@ -185,9 +185,7 @@ def fmt(
         return "—"
     if as_percent:
         return percent(float(value), lang, 1 if decimals is None else decimals)
-    if decimals is None and not float(value).is_integer():
-        decimals = 1
-    return number(float(value), lang, decimals)
+    return number(float(value), lang, decimals)  # decimals None: 0 for a whole number, else 1
 
 
 # Characters XML 1.0 forbids (control characters, lone surrogates, non-characters): a text from a
