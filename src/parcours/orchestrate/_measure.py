@@ -355,41 +355,29 @@ def sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
     from pathlib import Path
 
     from parcours.i18n import t
-    from parcours.orchestrate._config import settings
+    from parcours.orchestrate._config import from_workspace, settings
     from parcours.render import Section
 
-    url = str(settings(workspace).get("store", workspace.settings.ops_store))
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        path = Path(url[len("sqlite:///") :])
-        if not path.is_absolute():
-            path = Path(workspace.root) / path
-        if not path.exists():
-            return [
-                Section(
-                    key="orchestrate",
-                    title=t("orchestrate.section.title", lang),
-                    reading=t("orchestrate.section.empty", lang),
-                    order=80,
-                    no_data=True,
-                )
-            ]
-    from parcours.orchestrate._config import from_workspace
+    title = t("orchestrate.section.title", lang)
 
+    def empty() -> list[Any]:
+        reading = t("orchestrate.section.empty", lang)
+        return [Section(key="orchestrate", title=title, reading=reading, order=80, no_data=True)]
+
+    prefix = "sqlite:///"
+    # a SQLite store not created yet: nothing has run (and opening it would create the file)
+    store = str(settings(workspace).get("store", workspace.settings.ops_store))
+    url = db._url(store, Path(workspace.root))
+    sqlite_file = url.startswith(prefix) and not url.endswith(":memory:")
+    if sqlite_file and not Path(url[len(prefix) :]).exists():
+        return empty()
     orch = from_workspace(workspace)
     try:
         frame = report(orch)
     finally:
         orch.store.dispose()
     if frame.empty:
-        return [
-            Section(
-                key="orchestrate",
-                title=t("orchestrate.section.title", lang),
-                reading=t("orchestrate.section.empty", lang),
-                order=80,
-                no_data=True,
-            )
-        ]
+        return empty()
     html = frame.to_html(index=False, border=0, classes="table")
     reading = t(
         "orchestrate.section.reading", lang, scenarios=len(frame), sent=int(frame["sent"].sum())
@@ -397,7 +385,7 @@ def sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
     return [
         Section(
             key="orchestrate",
-            title=t("orchestrate.section.title", lang),
+            title=title,
             reading=reading,
             html=html,
             tables={"orchestrate_scenarios": frame},
