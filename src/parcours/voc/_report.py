@@ -19,20 +19,14 @@ __all__ = ["report_sections"]
 ORDER = 40  # after the quantification sections of parcours.analytics
 
 
-def _stage_labels(journey: Any, lang: str) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for stage in journey.stage_order():
-        label = stage.label
-        labels[stage.id] = (
-            label.get(lang) or next(iter(label.values())) if isinstance(label, dict) else label
-        )
-    return labels
-
-
 def _text(value: Any, lang: str) -> str:
     if isinstance(value, dict):
         return str(value.get(lang) or next(iter(value.values()), ""))
     return "" if value is None else str(value)
+
+
+def _stage_labels(journey: Any, lang: str) -> dict[str, str]:
+    return {stage.id: _text(stage.label, lang) for stage in journey.stage_order()}
 
 
 def _touchpoint_labels(journey: Any, lang: str) -> dict[str, str]:
