@@ -176,17 +176,19 @@ def customer_features(
         else:
             texts = values.astype("string").str.strip()
             add(column, texts, fam, for_model=False)
-            if _POSTCODE.search(column.lower()):
+            postcode = bool(_POSTCODE.search(column.lower()))
+            if postcode:
                 dept = texts.str.slice(0, 2)
                 add("department", dept, fam, for_model=False)
                 add("paris", (dept == "75").astype("float64").where(dept.notna()), fam)
                 add("ile_de_france", dept.isin(_IDF).astype("float64").where(dept.notna()), fam)
                 texts = dept
             counts = texts.value_counts()
-            if 1 < len(counts) <= MAX_DISTINCT or _POSTCODE.search(column.lower()):
+            if 1 < len(counts) <= MAX_DISTINCT or postcode:
                 names = []
+                prefix = "department" if postcode else column
                 for level in counts.index[:MAX_LEVELS]:
-                    name = f"{'department' if _POSTCODE.search(column.lower()) else column}={level}"
+                    name = f"{prefix}={level}"
                     add(name, (texts == level).astype("float64").where(texts.notna()), fam)
                     names.append(name)
                 derived[column] = names
