@@ -763,6 +763,13 @@ def _legend(data: MapData, width: float, top: float) -> tuple[str, float]:
 
 
 PAGE_RATIO = 404 / 279  # A3 landscape inside its margins
+_VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
+
+
+def svg_size(markup: str) -> tuple[float, float] | None:
+    """(width, height) of the first viewBox in ``markup`` (an SVG drawn here), None if none."""
+    found = _VIEWBOX.search(markup)
+    return (float(found.group(1)), float(found.group(2))) if found else None
 
 
 def map_svg(data: MapData, fit: float | None = PAGE_RATIO) -> str:
@@ -785,8 +792,8 @@ def map_svg(data: MapData, fit: float | None = PAGE_RATIO) -> str:
             finally:
                 _COLUMN.reset(tokens[0])
                 _BAND.reset(tokens[1])
-            size = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', drawn)
-            ratio = float(size.group(1)) / float(size.group(2)) if size else fit
+            size = svg_size(drawn)
+            ratio = size[0] / size[1] if size else fit
             score = abs(math.log(ratio / fit))
             if best is None or score < best[0] - 0.02:
                 best = (score, drawn)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from parcours.i18n import Lang, get_lang, t
-from parcours.render._map import map_svg
+from parcours.render._map import map_svg, svg_size
 from parcours.render._mapdata import MapData, Period, RenderError, gather, parse_period
 from parcours.render.charts import escape_text as escape
 from parcours.render.charts import inline, table_html
@@ -279,13 +279,12 @@ def stacked_svg(maps: Sequence[MapData]) -> str:
     """One SVG holding every map, one under the other (``--persona all`` as one file)."""
     if len(maps) == 1:
         return map_svg(maps[0])
-    import re
-
     pieces = [map_svg(data) for data in maps]
-    sizes = [
-        tuple(float(x) for x in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', p).groups())  # type: ignore[union-attr]
-        for p in pieces
-    ]
+    sizes = []
+    for piece in pieces:
+        size = svg_size(piece)
+        assert size is not None  # map_svg always writes a viewBox
+        sizes.append(size)
     width = max(w for w, _ in sizes)
     y = 0.0
     inner = []
@@ -402,12 +401,7 @@ def render_map(
                 html_to_pdf(page, target)
             else:
                 image = stacked_svg(maps)
-                import re
-
-                size = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', image)
-                width, height = (
-                    (float(size.group(1)), float(size.group(2))) if size else (1600, 1200)
-                )
+                width, height = svg_size(image) or (1600, 1200)
                 page.write_text(
                     '<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{margin:0;'
                     f"background:#fff}}svg{{display:block}}</style></head><body>{image}</body></html>",
