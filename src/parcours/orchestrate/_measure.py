@@ -24,6 +24,22 @@ __all__ = ["dry_run", "report", "sections", "uplift"]
 
 Z95 = 1.959963984540054
 TRACKED = ("open", "click")
+# the report's columns after ``scenario``, in order
+REPORT_COUNTS = (
+    "entries",
+    "treated",
+    "control",
+    "holdout",
+    "sent",
+    "blocked",
+    "capped",
+    "failed",
+    "unknown",
+    "would_have_sent",
+    "opens",
+    "clicks",
+    "conversions",
+)
 
 
 def report(orch: Orchestrator) -> Any:
@@ -60,25 +76,7 @@ def report(orch: Orchestrator) -> Any:
     rows: dict[str, dict[str, Any]] = {}
 
     def row(sid: str) -> dict[str, Any]:
-        return rows.setdefault(
-            sid,
-            {
-                "scenario": sid,
-                "entries": 0,
-                "treated": 0,
-                "control": 0,
-                "holdout": 0,
-                "sent": 0,
-                "blocked": 0,
-                "capped": 0,
-                "failed": 0,
-                "unknown": 0,
-                "would_have_sent": 0,
-                "opens": 0,
-                "clicks": 0,
-                "conversions": 0,
-            },
-        )
+        return rows.setdefault(sid, {"scenario": sid, **dict.fromkeys(REPORT_COUNTS, 0)})
 
     for sid, arm, n, converted in entries:
         r = row(sid)
@@ -95,11 +93,7 @@ def report(orch: Orchestrator) -> Any:
         sid = keys.get((data or {}).get("key"))
         if sid is not None:
             row(sid)["opens" if kind == "open" else "clicks"] += 1
-    return (
-        pd.DataFrame(list(rows.values()), columns=list(row("_").keys()))
-        .query("scenario != '_'")
-        .reset_index(drop=True)
-    )
+    return pd.DataFrame(list(rows.values()), columns=["scenario", *REPORT_COUNTS])
 
 
 def _wilson(x: int, n: int) -> tuple[float, float]:
