@@ -28,12 +28,9 @@ def _events(body: bytes) -> list[dict[str, Any]]:
     text = body.decode("utf-8").strip()
     if not text:
         return []
-    if text[0] in "[{" and "\n" not in text.strip():
+    if text[0] == "[" or (text[0] == "{" and "\n" not in text):  # an array, or one object
         data = json.loads(text)
         return data if isinstance(data, list) else [data]
-    if text[0] == "[":
-        result = json.loads(text)
-        return list(result)
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
