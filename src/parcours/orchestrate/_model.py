@@ -42,6 +42,13 @@ END = "end"
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
+def _listed(event: str | list[str] | None) -> list[str]:
+    """An ``event`` field (one event type, a list of them, or none) as a list."""
+    if event is None:
+        return []
+    return [event] if isinstance(event, str) else list(event)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -101,7 +108,7 @@ class Did(_Strict):
 
     @property
     def events(self) -> list[str]:
-        return [self.event] if isinstance(self.event, str) else list(self.event)
+        return _listed(self.event)
 
 
 class Trigger(_Strict):
@@ -131,9 +138,7 @@ class Trigger(_Strict):
 
     @property
     def events(self) -> list[str]:
-        if self.event is None:
-            return []
-        return [self.event] if isinstance(self.event, str) else list(self.event)
+        return _listed(self.event)
 
 
 class DateTrigger(_Strict):
@@ -156,7 +161,7 @@ class Inactivity(_Strict):
 
     @property
     def events(self) -> list[str]:
-        return [self.event] if isinstance(self.event, str) else list(self.event)
+        return _listed(self.event)
 
 
 class Send(_Strict):
@@ -291,7 +296,7 @@ class Goal(_Strict):
 
     @property
     def events(self) -> list[str]:
-        return [self.event] if isinstance(self.event, str) else list(self.event)
+        return _listed(self.event)
 
 
 class Reentry(_Strict):
