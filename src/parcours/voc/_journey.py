@@ -157,16 +157,18 @@ def journey_responses(
 
 
 def _volumes(workspace: Any, period: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """Interactions per touchpoint and per stage, from one scan of the interactions table."""
     interactions = filter_period(
         workspace.table("interactions"), period, workspace.settings.timezone
     )
-    with_tp = interactions.filter(interactions.touchpoint.notnull())
-    by_tp = with_tp.group_by("touchpoint").aggregate(n=with_tp.count()).to_pandas()
-    with_stage = interactions.filter(interactions.stage.notnull())
-    by_stage = with_stage.group_by("stage").aggregate(n=with_stage.count()).to_pandas()
+    counts = (
+        interactions.group_by(["stage", "touchpoint"]).aggregate(n=interactions.count()).to_pandas()
+    )
+    by_tp = counts.dropna(subset=["touchpoint"]).groupby("touchpoint")["n"].sum()
+    by_stage = counts.dropna(subset=["stage"]).groupby("stage")["n"].sum()
     return (
-        dict(zip(by_tp["touchpoint"], by_tp["n"].astype(int), strict=True)),
-        dict(zip(by_stage["stage"], by_stage["n"].astype(int), strict=True)),
+        dict(zip(by_tp.index, by_tp.astype(int), strict=True)),
+        dict(zip(by_stage.index, by_stage.astype(int), strict=True)),
     )
 
 
