@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from html import escape
 from typing import Any
 
 from parcours.i18n import Lang, number, percent, t
 from parcours.model import text
 from parcours.personas import _messages  # noqa: F401  # registers the package's words
+from parcours.personas._card import model_card
 from parcours.personas._errors import PersonaError
 from parcours.personas._project import UNASSIGNED, load_projection, quantify
 from parcours.render import Section, charts
@@ -120,16 +122,7 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
             for d in p.drivers
         )
         parts.append(f"<h4>{escape(t('personas.card.drivers', lg))}</h4><ul>{drivers}</ul>")
-        from parcours.personas._card import model_card
-
-        single = type(projection)(
-            fits=[f],
-            customers=projection.customers,
-            as_of=projection.as_of,
-            threshold=projection.threshold,
-            margin=projection.margin,
-            estimator=projection.estimator,
-        )
+        single = dataclasses.replace(projection, fits=[f])
         parts.append(f"<pre>{escape(model_card(single, lg))}</pre>")
         sections.append(
             Section(
