@@ -4,7 +4,6 @@ reading in the report's language and its numbers as tables (written beside the r
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from parcours.analytics import _messages  # noqa: F401  # registers the package's words
@@ -19,7 +18,7 @@ from parcours.analytics._matrix import (
 )
 from parcours.analytics._paths import paths
 from parcours.i18n import Lang, number, percent, t
-from parcours.render import Section
+from parcours.render import Section, charts
 
 __all__ = ["report_sections"]
 
@@ -31,35 +30,13 @@ REDUNDANCY_GAP = "10min"
 RUPTURE_DELAY = "30d"
 
 
-def _charts() -> Any:
-    try:
-        from parcours.render import charts
-    except ImportError:  # the chart helpers are optional: plain tables say the same
-        return None
-    return charts
-
-
 def _q(text: str, lang: Lang) -> str:
     return f"« {text} »" if lang == "fr" else f"“{text}”"
 
 
 def _table(frame: Any, lang: Lang, headers: dict[str, str], shares: tuple[str, ...] = ()) -> str:
-    charts = _charts()
-    if charts is not None and hasattr(charts, "table_html"):
-        html: str = charts.table_html(frame, lang, headers=headers, percent_columns=shares)
-        return html
-    head = "".join(f"<th>{escape(headers.get(str(c), str(c)))}</th>" for c in frame.columns)
-    body = []
-    for rec in frame.itertuples(index=False):
-        cells = []
-        for col, value in zip(frame.columns, rec, strict=True):
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                shown = percent(value, lang) if col in shares else number(value, lang)
-                cells.append(f'<td style="text-align:right">{escape(shown)}</td>')
-            else:
-                cells.append(f"<td>{escape(str(value))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    html: str = charts.table_html(frame, lang, headers=headers, percent_columns=shares)
+    return html
 
 
 class _Labels:
@@ -127,24 +104,20 @@ def _matrix_section(interactions: Any, journey: Any, labels: _Labels, lg: Lang) 
     preferred = preferred_channels(interactions).to_pandas()
     missing = missing_touchpoints(interactions, journey).to_pandas()
     undefined = undefined_event_codes(interactions).to_pandas()
-    charts = _charts()
     order = [s.id for s in journey.stage_order()]
     columns = [c.id for c in journey.channels]
-    if charts is not None and hasattr(charts, "heatmap"):
-        html = charts.heatmap(
-            cells,
-            "stage",
-            "channel",
-            "interactions",
-            title=t("analytics.matrix.title", lg),
-            lang=lg,
-            row_labels=labels.stage,
-            column_labels=labels.channel,
-            row_order=[s for s in order if s in set(cells.stage)],
-            column_order=[c for c in columns if c in set(cells.channel)],
-        )
-    else:
-        html = _table(cells, lg, {}, ("channel_share",))
+    html = charts.heatmap(
+        cells,
+        "stage",
+        "channel",
+        "interactions",
+        title=t("analytics.matrix.title", lg),
+        lang=lg,
+        row_labels=labels.stage,
+        column_labels=labels.channel,
+        row_order=[s for s in order if s in set(cells.stage)],
+        column_order=[c for c in columns if c in set(cells.channel)],
+    )
     customers = int(interactions.customer_id.nunique().to_pandas())
     top = preferred.sort_values("interactions", ascending=False).iloc[0] if len(preferred) else None
     reading = t(
@@ -187,16 +160,12 @@ def _funnel_section(
     steps = result.to_pandas()
     dropped = result.dropped().to_pandas()
     names = [labels.stage.get(s, s) for s in steps.name]
-    charts = _charts()
-    if charts is not None and hasattr(charts, "funnel"):
-        html = charts.funnel(
-            names,
-            [float(v) for v in steps.customers],
-            title=t("analytics.funnel.title", lg),
-            lang=lg,
-        )
-    else:
-        html = _table(steps[["name", "customers", "conversion_from_previous"]], lg, {})
+    html = charts.funnel(
+        names,
+        [float(v) for v in steps.customers],
+        title=t("analytics.funnel.title", lg),
+        lang=lg,
+    )
     later = steps.iloc[1:]
     worst = later.loc[later.dropped.idxmax()]
     worst_at = int(worst.step)
@@ -245,7 +214,6 @@ def _paths_section(interactions: Any, labels: _Labels, lg: Lang) -> Section:
         for i in range(len(parts) - 1):
             key = (f"{i + 1}·{parts[i]}", f"{i + 2}·{parts[i + 1]}")
             triples[key] = triples.get(key, 0.0) + float(count)
-    charts = _charts()
     shown = top.assign(
         path=[
             " > ".join(labels.touchpoint.get(tp, tp) for tp in str(p).split(SEPARATOR))
@@ -262,7 +230,7 @@ def _paths_section(interactions: Any, labels: _Labels, lg: Lang) -> Section:
         },
         ("share",),
     )
-    if charts is not None and hasattr(charts, "sankey") and triples:
+    if triples:
         html = (
             charts.sankey(
                 [(a, b, v) for (a, b), v in triples.items()],
@@ -313,20 +281,16 @@ def _timing_section(interactions: Any, stages: list[str], labels: _Labels, lg: L
     ]
     medians = [float(v) / DAY for v in overall.median_seconds]
     p90 = [float(v) / DAY for v in overall.p90_seconds]
-    charts = _charts()
-    if charts is not None and hasattr(charts, "bars"):
-        html = charts.bars(
-            steps,
-            medians,
-            low=medians,
-            high=p90,
-            notes=[t("analytics.timing.note", lg, p90=number(v, lg, 1)) for v in p90],
-            title=title,
-            lang=lg,
-            width=760,
-        )
-    else:
-        html = _table(overall, lg, {})
+    html = charts.bars(
+        steps,
+        medians,
+        low=medians,
+        high=p90,
+        notes=[t("analytics.timing.note", lg, p90=number(v, lg, 1)) for v in p90],
+        title=title,
+        lang=lg,
+        width=760,
+    )
     slowest = overall.loc[overall.median_seconds.idxmax()]
     reading = t(
         "analytics.timing.reading",
@@ -350,22 +314,18 @@ def _blocking_section(interactions: Any, stages: list[str], labels: _Labels, lg:
     ranked = blocking_points(interactions, stages).to_pandas()
     title = t("analytics.blocking.title", lg)
     shown = ranked.sort_values("position")
-    charts = _charts()
     names = [labels.stage.get(s, s) for s in shown.stage]
-    if charts is not None and hasattr(charts, "bars"):
-        html = charts.bars(
-            names,
-            [float(v) for v in shown.lost],
-            notes=[
-                t("analytics.blocking.note", lg, share=percent(float(v or 0.0), lg))
-                for v in shown.drop_off
-            ],
-            title=title,
-            lang=lg,
-            width=760,
-        )
-    else:
-        html = _table(shown, lg, {}, ("drop_off",))
+    html = charts.bars(
+        names,
+        [float(v) for v in shown.lost],
+        notes=[
+            t("analytics.blocking.note", lg, share=percent(float(v or 0.0), lg))
+            for v in shown.drop_off
+        ],
+        title=title,
+        lang=lg,
+        width=760,
+    )
     top = ranked.iloc[0]
     median = top.median_seconds_before_drop
     reading = t(
