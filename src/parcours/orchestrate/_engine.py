@@ -114,6 +114,16 @@ def as_event(row: Event | Mapping[str, Any]) -> Event:
         ) from exc
 
 
+def _day(value: Any) -> date | None:
+    """The date a date attribute holds (ISO date or datetime text), None if empty or not one."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 def _hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:32]  # noqa: S324  # an id, not security
 
@@ -822,11 +832,8 @@ class Orchestrator:
     def _date_fire(
         self, trig: Any, value: Any, zone: str, since: float, now: float
     ) -> float | None:
-        if not value:
-            return None
-        try:
-            base = date.fromisoformat(str(value)[:10])
-        except ValueError:
+        base = _day(value)
+        if base is None:
             return None
         hour, minute = map(int, trig.at.split(":"))
         tz = ZoneInfo(zone)
@@ -1587,12 +1594,8 @@ class Orchestrator:
                 target += timedelta(days=1)
             return target.timestamp()
         if wait.until_attribute is not None:
-            value = attrs.get(wait.until_attribute)
-            if not value:
-                return now
-            try:
-                day = date.fromisoformat(str(value)[:10])
-            except ValueError:
+            day = _day(attrs.get(wait.until_attribute))
+            if day is None:
                 return now
             moment = (
                 datetime(day.year, day.month, day.day, 9, tzinfo=zone) + wait.offset.as_timedelta()
