@@ -1,4 +1,4 @@
-# ruff: noqa: N803, N806, N815  # X (scikit-learn) and T (the BTYD papers) are the usual names
+# ruff: noqa: N802, N803, N806  # X (scikit-learn) and T (the BTYD papers) are the usual names
 """'Buy till you die' models: BG/NBD, modified BG/NBD, Pareto/NBD (purchases) and Gamma-Gamma (spend).
 
 Our own NumPy/SciPy implementation of Fader, Hardie & Lee (2005, "Counting your customers the easy
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -166,29 +167,62 @@ def _minimize(objective: Any, k: int, tol: float, jac: bool = False) -> Any:
 
 @dataclass
 class _Data:
+    """Customers' (x, t_x, T) and weights. The distinct values of x, T and t_x with each row's
+    index into them (``ux``/``xi``, ``uT``/``Ti``, ``utx``/``txi``) are sorted out on first use:
+    the likelihoods need them, predictions never do."""
+
     x: F
     tx: F
     T: F
     w: F
-    ux: F
-    xi: npt.NDArray[np.intp]
-    uT: F
-    Ti: npt.NDArray[np.intp]
     repeat: npt.NDArray[np.bool_]
-    utx: F
-    txi: npt.NDArray[np.intp]
-    wx: F  # total weight per distinct x
     no_repeat: F  # 0 for repeat buyers, -inf for the others (masks the dropout term)
 
     @classmethod
     def build(cls, x: F, tx: F, T: F, w: F) -> _Data:
-        ux, xi = _indexed(x)
-        uT, Ti = _indexed(T)
-        utx, txi = _indexed(tx)
-        wx = np.bincount(xi, weights=w, minlength=len(ux)).astype(np.float64)
         repeat = x > 0
-        mask = np.where(repeat, 0.0, -np.inf)
-        return cls(x, tx, T, w, ux, xi, uT, Ti, repeat, utx, txi, wx, mask)
+        return cls(x, tx, T, w, repeat, np.where(repeat, 0.0, -np.inf))
+
+    @cached_property
+    def _by_x(self) -> tuple[F, npt.NDArray[np.intp]]:
+        return _indexed(self.x)
+
+    @cached_property
+    def _by_T(self) -> tuple[F, npt.NDArray[np.intp]]:
+        return _indexed(self.T)
+
+    @cached_property
+    def _by_tx(self) -> tuple[F, npt.NDArray[np.intp]]:
+        return _indexed(self.tx)
+
+    @property
+    def ux(self) -> F:
+        return self._by_x[0]
+
+    @property
+    def xi(self) -> npt.NDArray[np.intp]:
+        return self._by_x[1]
+
+    @property
+    def uT(self) -> F:
+        return self._by_T[0]
+
+    @property
+    def Ti(self) -> npt.NDArray[np.intp]:
+        return self._by_T[1]
+
+    @property
+    def utx(self) -> F:
+        return self._by_tx[0]
+
+    @property
+    def txi(self) -> npt.NDArray[np.intp]:
+        return self._by_tx[1]
+
+    @cached_property
+    def wx(self) -> F:
+        """Total weight per distinct x."""
+        return np.bincount(self.xi, weights=self.w, minlength=len(self.ux)).astype(np.float64)
 
 
 class _TransactionModel(BaseEstimator):  # type: ignore[misc]  # sklearn is untyped
