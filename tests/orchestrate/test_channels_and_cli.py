@@ -150,6 +150,40 @@ def test_events_endpoint_deduplicates_by_event_id(tmp_path: Path, sink) -> None:
     orch.store.dispose()
 
 
+def test_the_confirmation_button_unsubscribes_and_says_so_on_a_page(tmp_path: Path, sink) -> None:
+    import sqlalchemy as sa
+
+    from parcours.orchestrate import _store as db
+
+    ws = make_workspace(
+        tmp_path / "ws", f"sqlite:///{tmp_path / 'ops.sqlite'}", sink, scenarios=["two_emails.yaml"]
+    )
+    orch = from_workspace(ws)
+    orch.upsert_contacts(people(1, prefix="p"))
+    server = serve(orch, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    token = orch.unsubscribe_token("p0")
+    try:
+        with urllib.request.urlopen(f"{base}/unsubscribe/{token}") as r:
+            form = r.read().decode()
+        action = form.split('action="', 1)[1].split('"', 1)[0]
+        click = urllib.request.Request(
+            base + action, data=b"List-Unsubscribe=One-Click", method="POST"
+        )
+        with urllib.request.urlopen(click) as r:
+            assert r.headers["Content-Type"].startswith("text/html")
+            page = r.read().decode()
+    finally:
+        server.shutdown()
+    assert "Vous êtes désabonné(e)" in page  # the workspace's language, not raw JSON
+    with orch.store.begin() as conn:
+        revoked = conn.execute(
+            sa.select(db.consent.c.revoked_at).where(db.consent.c.customer_id == "p0")
+        ).scalar_one()
+    assert revoked is not None
+    orch.store.dispose()
+
+
 def test_cli_feeds_events_from_csv_and_jsonl_then_reports_unsubscribes_and_erases(
     tmp_path: Path, sink
 ) -> None:

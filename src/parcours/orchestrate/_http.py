@@ -4,7 +4,8 @@
 - ``POST /unsubscribe/<token>``: the one-click request mail clients send with
   ``List-Unsubscribe=One-Click`` in the body; effective before the response is written.
 - ``GET /unsubscribe/<token>``: a page with a confirmation button (a GET must not unsubscribe:
-  link scanners follow links).
+  link scanners follow links); the button posts to ``/unsubscribe/<token>?page`` and gets a page
+  saying the person is unsubscribed (the one-click POST gets JSON).
 """
 
 from __future__ import annotations
@@ -34,14 +35,25 @@ def _events(body: bytes) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+def _page(lang: str, content: str, *, escaped: bool = False) -> bytes:
+    """A minimal HTML page in ``lang`` holding ``content`` (text, or HTML when ``escaped``)."""
+    body = content if escaped else f"<p>{html.escape(content)}</p>"
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><meta charset="utf-8"><body>{body}</body></html>'
+    ).encode()
+
+
 def make_handler(orch: Orchestrator, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "parcours"
 
-        def _reply(self, code: int, payload: Any, content_type: str = "application/json") -> None:
-            body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        def _reply(self, code: int, payload: Any) -> None:
+            page = isinstance(payload, bytes)
+            body = payload if page else json.dumps(payload).encode()
             self.send_response(code)
-            self.send_header("Content-Type", content_type)
+            self.send_header(
+                "Content-Type", "text/html; charset=utf-8" if page else "application/json"
+            )
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -61,10 +73,13 @@ def make_handler(orch: Orchestrator, lock: threading.Lock) -> type[BaseHTTPReque
                     self._reply(200, result.__dict__)
                 elif self.path.startswith("/unsubscribe/"):
                     self._body()
-                    token = self.path.split("/", 2)[2].split("?")[0]
+                    token, _, query = self.path.split("/", 2)[2].partition("?")
                     with lock:
                         orch.unsubscribe_by_token(token)
-                    self._reply(200, {"unsubscribed": True})
+                    if query == "page":  # the confirmation page's button: a person reads this
+                        self._reply(200, _page(orch.lang, t("orchestrate.unsub.page", orch.lang)))
+                    else:
+                        self._reply(200, {"unsubscribed": True})
                 else:
                     self._reply(
                         404,
@@ -77,13 +92,12 @@ def make_handler(orch: Orchestrator, lock: threading.Lock) -> type[BaseHTTPReque
             if self.path.startswith("/unsubscribe/"):
                 token = html.escape(self.path.split("/", 2)[2].split("?")[0])
                 lang = orch.lang
-                page = (
-                    f'<!DOCTYPE html><html lang="{lang}"><meta charset="utf-8"><body>'
-                    f'<form method="post" action="/unsubscribe/{token}">'
+                form = (
+                    f'<form method="post" action="/unsubscribe/{token}?page">'
                     f'<input type="hidden" name="List-Unsubscribe" value="One-Click">'
-                    f"<button>{html.escape(t('orchestrate.unsub.confirm', lang))}</button></form></body></html>"
+                    f"<button>{html.escape(t('orchestrate.unsub.confirm', lang))}</button></form>"
                 )
-                self._reply(200, page.encode(), "text/html; charset=utf-8")
+                self._reply(200, _page(lang, form, escaped=True))
             elif self.path == "/health":
                 self._reply(200, {"ok": True})
             else:
