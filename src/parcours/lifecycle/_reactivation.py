@@ -177,14 +177,14 @@ _FEATURES = (
 )
 
 
-def _features(events: Any, at: Any, thresholds: Thresholds, context: Any | None) -> Any:
-    """One row per customer (not prospect, not lost) on ``at`` with the risk features."""
+def _features(events: Any, at: Any, states: Any, context: Any | None) -> Any:
+    """One row per customer (not prospect, not lost) on ``at`` with the risk features, from the
+    :func:`lifecycle_states` table on ``at``."""
     import pandas as pd
 
     from parcours.lifecycle._btyd import ModifiedBetaGeo
     from parcours.lifecycle._summary import summary
 
-    states = lifecycle_states(events, at, thresholds)
     table = states[states["state"].isin(CUSTOMER_STATES)].copy()
     e = as_table(events)
     active = e.filter(e.kind.isin(["purchase", "activity"]))
@@ -257,9 +257,16 @@ def churn_risk(
     end = utc_stamp(at)
     first = as_table(events).ts.min().execute()
 
+    known: dict[Any, Any] = {}  # the states on a date: a horizon's end is the next one's start
+
+    def states_on(when: Any) -> Any:
+        if when not in known:
+            known[when] = lifecycle_states(events, when, th)
+        return known[when]
+
     def snapshot(when: Any) -> Any:
         context = customer_context(when, **behaviour) if behaviour else None
-        return _features(events, when, th, context)
+        return _features(events, when, states_on(when), context)
 
     now = snapshot(end)
     training, labels = [], []
@@ -268,7 +275,7 @@ def churn_risk(
         if first is None or start <= pd.Timestamp(first):
             break
         before = snapshot(start)
-        later = lifecycle_states(events, start + pd.Timedelta(days=horizon_days), th)
+        later = states_on(start + pd.Timedelta(days=horizon_days))
         state = later.set_index("customer_id")["state"]
         training.append(before)
         labels.append((state.reindex(before["customer_id"]) == "lost").to_numpy())
