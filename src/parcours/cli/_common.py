@@ -18,12 +18,22 @@ from rich.console import Console
 from parcours.errors import MappingError, ModelError, ParcoursError
 from parcours.i18n import set_lang, t
 
-__all__ = ["err", "handle_errors", "lang_option", "open_workspace", "out", "workspace_option"]
+__all__ = [
+    "DATE",
+    "err",
+    "handle_errors",
+    "lang_option",
+    "open_workspace",
+    "out",
+    "workspace_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Piped or captured output gets wide tables rather than folded cells; a terminal uses its own width.
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# A date option's type: ISO or French day/month/year.
+DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
 
 
 def workspace_option(func: F) -> F:

@@ -7,12 +7,17 @@ from typing import Any
 
 import click
 
-from parcours.cli._common import handle_errors, lang_option, open_workspace, out, workspace_option
+from parcours.cli._common import (
+    DATE,
+    handle_errors,
+    lang_option,
+    open_workspace,
+    out,
+    workspace_option,
+)
 from parcours.i18n import date, get_lang, number, percent, t
 
 __all__ = ["register"]
-
-_DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
 
 
 def _thresholds(relative: bool, contract: bool | None, days: tuple[float, ...] | None) -> Any:
@@ -49,11 +54,11 @@ def _table(
 
 
 @click.command("lifecycle")
-@click.option("--at", type=_DATE, default=None, help="Date of the states (default: last event).")
+@click.option("--at", type=DATE, default=None, help="Date of the states (default: last event).")
 @click.option(
     "--since",
     "start",
-    type=_DATE,
+    type=DATE,
     default=None,
     help="Start of the flows (default: a year before).",
 )
@@ -152,7 +157,7 @@ def lifecycle_command(
 
 
 @click.command("rfm")
-@click.option("--at", type=_DATE, default=None, help="Reference date (default: last transaction).")
+@click.option("--at", type=DATE, default=None, help="Reference date (default: last transaction).")
 @click.option(
     "--ties", type=click.Choice(["balanced", "together"]), default="balanced", show_default=True
 )
@@ -208,7 +213,7 @@ def rfm_command(
     help="Time unit of the model.",
 )
 @click.option(
-    "--at", type=_DATE, default=None, help="End of observation (default: last transaction)."
+    "--at", type=DATE, default=None, help="End of observation (default: last transaction)."
 )
 @click.option("--top", default=10, show_default=True, help="Customers to show.")
 @click.option(
@@ -290,7 +295,7 @@ def clv_command(
     default=None,
     help="targets.csv or targets.parquet for the campaign.",
 )
-@click.option("--at", type=_DATE, default=None, help="Date of the selection (default: last event).")
+@click.option("--at", type=DATE, default=None, help="Date of the selection (default: last event).")
 @click.option(
     "--min-value-quantile",
     default=0.5,
@@ -311,7 +316,7 @@ def clv_command(
     default=None,
     help="Targets file of a past campaign: measure who came back.",
 )
-@click.option("--since", type=_DATE, default=None, help="Campaign date for --track.")
+@click.option("--since", type=DATE, default=None, help="Campaign date for --track.")
 @click.option("--top", default=15, show_default=True, help="Targets to show.")
 @workspace_option
 @lang_option

@@ -7,11 +7,16 @@ from typing import Any
 
 import click
 
-from parcours.cli._common import handle_errors, lang_option, open_workspace, out, workspace_option
+from parcours.cli._common import (
+    DATE,
+    handle_errors,
+    lang_option,
+    open_workspace,
+    out,
+    workspace_option,
+)
 
 __all__ = ["register"]
-
-_DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
 
 
 def _words() -> None:
@@ -88,8 +93,8 @@ def _scope(func: Any) -> Any:
                 "--journey", "-j", default=None, help="Journey id (default: the only one)."
             ),
             click.option("--persona", default=None, help="Only customers of this persona."),
-            click.option("--from", "start", type=_DATE, default=None, help="Start date, included."),
-            click.option("--to", "end", type=_DATE, default=None, help="End date, included."),
+            click.option("--from", "start", type=DATE, default=None, help="Start date, included."),
+            click.option("--to", "end", type=DATE, default=None, help="End date, included."),
             click.option(
                 "--out", "out_path", type=click.Path(path_type=Path), default=None, help="CSV file."
             ),
