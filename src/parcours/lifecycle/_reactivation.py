@@ -17,6 +17,7 @@ from typing import Any
 import ibis
 import numpy as np
 
+from parcours._intervals import newcombe, wilson
 from parcours.i18n import date as fmt_date
 from parcours.i18n import number, percent, t
 from parcours.lifecycle._errors import LifecycleError
@@ -469,15 +470,6 @@ def export_targets(targets: Any, path: str | Path) -> Path:
     return out
 
 
-def _wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def reactivation_rate(
     targets: Any,
     events: Any,
@@ -506,7 +498,7 @@ def reactivation_rate(
         members = frame.loc[frame["group"] == group, "customer_id"]
         n = len(members)
         k = int(members.isin(back).sum())
-        low, high = _wilson(k, n)
+        low, high = wilson(k, n)
         rows.append(
             {
                 "group": group,
@@ -519,12 +511,8 @@ def reactivation_rate(
         )
     target, control = rows
     if control["customers"] and target["customers"]:
-        diff = target["rate"] - control["rate"]
-        d_low = diff - math.sqrt(
-            (target["rate"] - target["low"]) ** 2 + (control["high"] - control["rate"]) ** 2
-        )
-        d_high = diff + math.sqrt(
-            (target["high"] - target["rate"]) ** 2 + (control["rate"] - control["low"]) ** 2
+        diff, d_low, d_high = newcombe(
+            target["came_back"], target["customers"], control["came_back"], control["customers"]
         )
         rows.append(
             {

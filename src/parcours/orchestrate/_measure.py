@@ -7,12 +7,12 @@ Newcombe (Wilson score) interval for the difference of two proportions.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 
+from parcours._intervals import newcombe
 from parcours.orchestrate import _store as db
 from parcours.orchestrate._engine import Orchestrator
 from parcours.orchestrate._model import Scenario
@@ -22,7 +22,6 @@ from parcours.orchestrate.channels._base import Message, Reconciled, Result
 
 __all__ = ["dry_run", "report", "sections", "uplift"]
 
-Z95 = 1.959963984540054
 TRACKED = ("open", "click")
 # the report's columns after ``scenario``, in order
 REPORT_COUNTS = (
@@ -96,16 +95,6 @@ def report(orch: Orchestrator) -> Any:
     return pd.DataFrame(list(rows.values()), columns=["scenario", *REPORT_COUNTS])
 
 
-def _wilson(x: int, n: int) -> tuple[float, float]:
-    if n == 0:
-        return 0.0, 1.0
-    p = x / n
-    denom = 1 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
-    return centre - half, centre + half
-
-
 def uplift(
     orch: Orchestrator, scenario_id: str, *, baseline: str = "control", now: float | None = None
 ) -> dict[str, Any]:
@@ -136,11 +125,7 @@ def uplift(
     n0, x0 = counts.get(baseline, (0, 0))
     p1 = x1 / n1 if n1 else float("nan")
     p0 = x0 / n0 if n0 else float("nan")
-    l1, u1 = _wilson(x1, n1)
-    l0, u0 = _wilson(x0, n0)
-    diff = p1 - p0
-    low = diff - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2) if n1 and n0 else float("nan")
-    high = diff + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2) if n1 and n0 else float("nan")
+    diff, low, high = newcombe(x1, n1, x0, n0)
     return {
         "scenario": scenario_id,
         "baseline": baseline,

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from parcours import _intervals
+from parcours._intervals import clip_share
 from parcours.voc._errors import VocError
 
 __all__ = [
@@ -173,19 +175,7 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, flo
     """Wilson score interval of a proportion (Wilson 1927), as shares 0..1."""
     if n == 0:
         return math.nan, math.nan
-    z = _z(confidence)
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return _clip(successes, n, centre - half, centre + half)
-
-
-def _clip(successes: int, n: int, low: float, high: float) -> tuple[float, float]:
-    # Rounding must not put the observed share outside its own interval at 0 % or 100 %.
-    low = 0.0 if successes == 0 else max(0.0, min(low, successes / n))
-    high = 1.0 if successes == n else min(1.0, max(high, successes / n))
-    return low, high
+    return _intervals.wilson(successes, n, _z(confidence))
 
 
 def agresti_coull(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -196,7 +186,7 @@ def agresti_coull(successes: int, n: int, confidence: float = 0.95) -> tuple[flo
     n_adj = n + z * z
     p = (successes + z * z / 2) / n_adj
     half = z * math.sqrt(p * (1 - p) / n_adj)
-    return _clip(successes, n, p - half, p + half)
+    return clip_share(successes, n, p - half, p + half)
 
 
 def _proportion(successes: int, n: int, method: str, confidence: float) -> tuple[float, float]:
