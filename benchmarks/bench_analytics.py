@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from typing import Any
 
 from _common import DATA, GIB, HERE, run_child
@@ -50,19 +49,6 @@ def _pm4py_python() -> str | None:
         except subprocess.CalledProcessError:
             return None
     return str(python)
-
-
-def _run_with(python: str, args: list[str]) -> tuple[float, int, str]:
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [python, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out = proc.stdout.read() if proc.stdout else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {out}")
-    return seconds, usage.ru_maxrss * 1024, out
 
 
 def _child(args: list[str]) -> tuple[float, int, str] | None:
@@ -147,8 +133,8 @@ def _pm4py_row(table: Any, db: Any, rows: int, label: str) -> None:
     if python is None:
         table.add_row("analytics dfg", "PM4Py", label, "", "", "", ">= 10x slower", "not installed")
         return
-    _, rss, out = _run_with(
-        python, [str(HERE / "_analytics_pm4py.py"), str(db.with_suffix(".parquet"))]
+    _, rss, out = run_child(
+        [str(HERE / "_analytics_pm4py.py"), str(db.with_suffix(".parquet"))], python
     )
     seconds, loaded, edges, transitions = out.split()
     _, ours_rss, ours = run_child(

@@ -14,28 +14,11 @@ import json
 import os
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-from _common import DATA, GIB, HERE, run_child
+from _common import DATA, GIB, HERE, ChildProcessFailedError, run_child
 
 JOBS = str(HERE / "_lifecycle_jobs.py")
 LIFETIMES = DATA / "lifetimes-venv" / "bin" / "python"
-
-
-def _run_with(python: Path, args: list[str]) -> tuple[float, int, str]:
-    """run_child with another interpreter (the lifetimes venv)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(python), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out = proc.stdout.read() if proc.stdout else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = proc.stderr.read() if proc.stderr else ""
-        raise RuntimeError(error.strip().splitlines()[-1] if error.strip() else "failed")
-    return seconds, usage.ru_maxrss * 1024, out
 
 
 def _params(p: dict[str, float]) -> str:
@@ -72,9 +55,9 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
             missing = f"not installed: {LIFETIMES} missing"
         else:
             try:
-                _, rss, out = _run_with(LIFETIMES, [JOBS, job, str(btyd)])
-            except RuntimeError as exc:
-                missing = f"failed: {exc}"
+                _, rss, out = run_child([JOBS, job, str(btyd)], LIFETIMES)
+            except ChildProcessFailedError as exc:
+                missing = f"failed: {exc.detail}"
         if missing:
             row = ("lifecycle-bgnbd-fit", name, f"{n:,} customers", "—", "—", "", "baseline")
             table.add_row(*row, missing)
