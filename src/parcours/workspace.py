@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from parcours.errors import WorkspaceError
+from parcours.errors import ParcoursError, WorkspaceError
 
 SETTINGS_FILE = "parcours.toml"
 FOLDERS = ("journeys", "personas", "scenarios", "mappings", "raw")
@@ -210,6 +210,14 @@ class Workspace:
             f"expected a journey named {name!r} in {self.root / 'journeys'}, found "
             + (", ".join(f.stem for f in files) or "none")
         )
+
+    def journey_or_none(self) -> Any:
+        """The workspace's journey map, or None when it has none, several, or one that does not
+        load: for what works without a map (lifecycle, personas, orchestrate)."""
+        try:
+            return self.journey()
+        except ParcoursError:
+            return None
 
     def close(self) -> None:
         if self._warehouse is not None:

@@ -202,14 +202,6 @@ def lifecycle_events(
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 
-def journey_or_none(workspace: Any) -> Any:
-    """The workspace's journey map, or None when it has none (or several)."""
-    try:
-        return workspace.journey()
-    except Exception:  # a workspace without a journey map still has its tables
-        return None
-
-
 def workspace_events(
     workspace: Any, journey: Any | None = None, activity: str = "pull"
 ) -> tuple[ir.Table, bool]:
@@ -218,7 +210,7 @@ def workspace_events(
     Cancellation stages are the journey's stages whose id says so (cancel, churn, résiliation,
     termination...)."""
     if journey is None:
-        journey = journey_or_none(workspace)
+        journey = workspace.journey_or_none()
     stages = tuple(s.id for s in journey.stages if _CANCEL_STAGE.search(s.id)) if journey else ()
     events = lifecycle_events(
         workspace.table("transactions"),

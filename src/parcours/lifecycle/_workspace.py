@@ -14,7 +14,6 @@ from parcours.lifecycle._reactivation import churn_risk, customer_context, react
 from parcours.lifecycle._states import (
     Thresholds,
     churn_rates,
-    journey_or_none,
     lifecycle_states,
     transitions,
     workspace_events,
@@ -185,7 +184,7 @@ def workspace_targets(
     import pandas as pd
 
     if journey is None:
-        journey = journey_or_none(workspace)
+        journey = workspace.journey_or_none()
     labels = {}
     if journey is not None:
         labels = {s.id: s.label.get(lang) or s.id for s in journey.stages}

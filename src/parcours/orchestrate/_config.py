@@ -25,7 +25,6 @@ parcours.toml::
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tomllib
 from pathlib import Path
@@ -94,9 +93,7 @@ def from_workspace(
     store = Store(
         str(section.get("store", workspace.settings.ops_store)), root=Path(workspace.root)
     )
-    journey = None
-    with contextlib.suppress(Exception):  # personalisation with journey labels is optional
-        journey = workspace.journey()
+    journey = workspace.journey_or_none()  # personalisation with journey labels is optional
     options: dict[str, Any] = {
         "channels": channels_from(section),
         "caps": [Cap.model_validate(c) for c in section.get("caps", [])],

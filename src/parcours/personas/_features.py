@@ -122,11 +122,8 @@ def customer_features(
     interactions = workspace.table("interactions")
     transactions = workspace.table("transactions")
     responses = workspace.table("responses")
-    if journey is None:
-        try:
-            journey = workspace.journey()
-        except Exception:  # no journey or several: channel ids alone give the kinds
-            journey = None
+    if journey is None:  # no journey or several: channel ids alone give the kinds
+        journey = workspace.journey_or_none()
 
     base = customers.to_pandas().set_index("customer_id")
     if base.index.has_duplicates:
