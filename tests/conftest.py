@@ -19,7 +19,7 @@ def workspace(tmp_path: Path) -> Workspace:
     ws.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")  # session: module fixtures that read reference data use it too
 def shared_data() -> Path:
     data = SHARED / "data"
     if not data.is_dir():

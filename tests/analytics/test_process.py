@@ -14,10 +14,8 @@ LOG = {"case": "case:concept:name", "activity": "concept:name", "timestamp": "ti
 
 
 @pytest.fixture(scope="module")
-def logs():
-    data = Path(__file__).resolve().parents[3] / "shared" / "data" / "processmining"
-    if not data.is_dir():
-        pytest.skip(f"the shared reference data is not at {data}")
+def logs(shared_data):
+    data = shared_data / "processmining"
     return {
         name: pd.read_csv(data / f"pm4py_{name}.csv") for name in ("running-example", "receipt")
     }
@@ -70,9 +68,8 @@ def test_a_missing_column_says_which_and_how_to_rename(logs):
         analytics.dfg(logs["running-example"])
 
 
-def test_an_xes_log_is_read_and_mined_like_pm4py(logs):
-    data = Path(__file__).resolve().parents[3] / "shared" / "data" / "processmining"
-    log = analytics.read_xes(data / "pm4py_helpdesk.xes.gz")
+def test_an_xes_log_is_read_and_mined_like_pm4py(shared_data):
+    log = analytics.read_xes(shared_data / "processmining" / "pm4py_helpdesk.xes.gz")
     assert (len(log), log["case:concept:name"].nunique()) == (21_348, 4_580)
     graph = analytics.dfg(log, **LOG, performance=False).to_pandas()
     assert (len(graph), graph["count"].sum()) == (55, 16_768)  # PM4Py 2.7 on the same file

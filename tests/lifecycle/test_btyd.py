@@ -37,15 +37,10 @@ def _raw(shared_data: Path) -> pd.DataFrame:
     return raw
 
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
 @pytest.fixture(scope="module")
-def cdnow() -> pd.DataFrame:
-    if not SHARED.is_dir():
-        pytest.skip(f"the shared reference data is not at {SHARED}")
+def cdnow(shared_data: Path) -> pd.DataFrame:
     return summary(
-        _raw(SHARED),
+        _raw(shared_data),
         customer_id_col="id",
         datetime_col="date",
         monetary_value_col="amount",
