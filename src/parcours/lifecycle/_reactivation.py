@@ -235,6 +235,8 @@ def churn_risk(
     thresholds: Thresholds | None = None,
     behaviour: dict[str, Any] | None = None,
     snapshots: int = 3,
+    *,
+    context: Any = None,
 ) -> RiskRanking:
     """Probability that each current customer is lost within ``horizon_days`` after ``at``.
 
@@ -245,9 +247,9 @@ def churn_risk(
     year, ever), complaints in the last year, the share of each channel in the contacts they
     initiated and how often they used each touchpoint (from :func:`customer_context` on
     ``behaviour``: a dict of its ``interactions``,
-    ``responses``, ``transactions`` tables). With fewer than 5 lost or kept customers to learn
-    from, the risk is 1 - P(alive) (``method = "p_alive"``). Sorted by value at risk (risk x past
-    value)."""
+    ``responses``, ``transactions`` tables; ``context``: that context on ``at`` when the caller
+    already has it). With fewer than 5 lost or kept customers to learn from, the risk is
+    1 - P(alive) (``method = "p_alive"``). Sorted by value at risk (risk x past value)."""
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
@@ -265,11 +267,12 @@ def churn_risk(
             known[when] = lifecycle_states(events, when, th)
         return known[when]
 
-    def snapshot(when: Any) -> Any:
-        context = customer_context(when, **behaviour) if behaviour else None
-        return _features(events, when, states_on(when), context)
+    def snapshot(when: Any, known_context: Any = None) -> Any:
+        if known_context is None and behaviour:
+            known_context = customer_context(when, **behaviour)
+        return _features(events, when, states_on(when), known_context)
 
-    now = snapshot(end)
+    now = snapshot(end, context)
     training, labels = [], []
     for k in range(1, max(snapshots, 1) + 1):
         start = end - pd.Timedelta(days=horizon_days * k)

@@ -195,7 +195,7 @@ def workspace_targets(
         name: workspace.table(name) for name in ("interactions", "responses", "transactions")
     }
     context = customer_context(end, **behaviour)
-    risk = churn_risk(events, end, horizon_days, th, behaviour, snapshots=2)
+    risk = churn_risk(events, end, horizon_days, th, behaviour, snapshots=2, context=context)
     return reactivation_targets(
         events,
         end,
