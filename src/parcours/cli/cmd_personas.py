@@ -31,7 +31,7 @@ def _weights_table(ws: Any, lang: str, projection: Any, features: Any) -> Any:
 
     names = {f.persona.id: text(f.persona.name, lang) for f in projection.fits}
     names[UNASSIGNED] = t("personas.unassigned")
-    weights = quantify(ws, features)
+    weights = quantify(ws, features, projection=projection)
     table = Table(title=t("personas.table.title"))
     for column in ("persona", "customers", "prospects", "share", "revenue_share", "estimated"):
         table.add_column(

@@ -9,6 +9,7 @@ warehouse tables ``persona_scores`` (customer_id, persona, score, confidence) an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import pickle
 from dataclasses import dataclass, field
@@ -362,11 +363,14 @@ def resemblance(workspace: Any) -> pd.DataFrame:
     return wide
 
 
-def quantify(workspace: Any, features: Features | None = None) -> pd.DataFrame:
+def quantify(
+    workspace: Any, features: Features | None = None, *, projection: Projection | None = None
+) -> pd.DataFrame:
     """Weight of each persona: customers (bought at least once), prospects, shares, revenue.
 
     One row per persona plus ``unassigned``; ``estimated`` is the sum of the resemblance (the
-    persona's estimated size over the whole base, assigned or not).
+    persona's estimated size over the whole base, assigned or not). ``features`` and
+    ``projection``: the customer features and the saved projection, when the caller has them.
     """
     import pandas as pd
 
@@ -396,11 +400,11 @@ def quantify(workspace: Any, features: Features | None = None) -> pd.DataFrame:
     revenue = float(table["revenue"].sum())
     out["revenue_share"] = out["revenue"] / revenue if revenue > 0 else 0.0
     estimated = wide.sum(axis=0)
-    try:  # the fit's estimate (sum of p(s=1|x) / c) rather than the clipped resemblance
-        projection = load_projection(workspace)
+    if projection is None:
+        with contextlib.suppress(PersonaError):  # scored, then the fit file removed: resemblance
+            projection = load_projection(workspace)
+    if projection is not None:  # the fit's estimate (sum of p(s=1|x) / c), not the clipped one
         estimated = pd.Series({f.persona.id: f.estimated_size for f in projection.fits})
-    except PersonaError:
-        pass
     out["estimated"] = estimated.reindex(order)
     return out.reset_index()
 

@@ -37,7 +37,7 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
     lg: Lang = "en" if lang == "en" else "fr"
     try:
         projection = load_projection(workspace)
-        weights = quantify(workspace)
+        weights = quantify(workspace, projection=projection)
     except PersonaError:
         return [
             Section(
