@@ -7,7 +7,20 @@ Hierarchy::
     ├── ModelError            a journey map (or other YAML model) is invalid; carries every Problem
     ├── MappingError          a mapping spec is invalid or does not fit the file it is applied to
     ├── IngestError           a file cannot be read at all (nothing loaded, nothing quarantined)
-    └── WarehouseError        a table is missing, an engine is not installed
+    │   └── RecordError       one CSV record cannot be split into fields (caught: the row is quarantined)
+    │       └── OpenQuoteError    a quoted field is still open at the end of the text
+    ├── WarehouseError        a table is missing, an engine is not installed
+    ├── AnalyticsError        an analytic got arguments or data it cannot use
+    ├── VocError              survey answers, verbatims, references that do not fit
+    ├── LifecycleError        lifecycle input is not what a model or summary needs
+    ├── PersonaError          personas cannot be projected (no customers, no seeds, never fitted)
+    ├── PlanError             ideas, scores, capacities or workshops that do not fit
+    ├── OrchestrateError      the orchestration engine cannot do what was asked
+    ├── RenderError           a map or report cannot be written
+    └── ApiError              an HTTP request the server refuses (carries its status)
+
+Every class is defined here, so that any layer can raise one without importing a layer above it;
+packages re-export theirs (``parcours.voc.VocError is parcours.errors.VocError``).
 
 Messages say what was expected, what was found, and where (file, line/row, column).
 """
@@ -17,11 +30,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AnalyticsError",
+    "ApiError",
     "IngestError",
+    "LifecycleError",
     "MappingError",
     "ModelError",
+    "OpenQuoteError",
+    "OrchestrateError",
     "ParcoursError",
+    "PersonaError",
+    "PlanError",
     "Problem",
+    "RecordError",
+    "RenderError",
+    "VocError",
     "WarehouseError",
     "WorkspaceError",
 ]
@@ -41,6 +64,61 @@ class WarehouseError(ParcoursError):
 
 class IngestError(ParcoursError):
     """A file cannot be read at all (unknown format, unreadable, no header)."""
+
+
+class RecordError(IngestError):
+    """A record that cannot be split into fields (the reason says what was expected).
+
+    Raised and caught inside ingest: the record goes to the quarantine, the load goes on.
+    """
+
+    def __init__(self, reason: str, field: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+        """0-based index of the field where splitting failed."""
+
+
+class OpenQuoteError(RecordError):
+    """The text ends inside a quoted field: the record goes on on the next line (or never ends)."""
+
+
+class AnalyticsError(ParcoursError):
+    """An analytic was called with arguments or data it cannot use."""
+
+
+class VocError(ParcoursError):
+    """Survey answers, verbatims, references or questionnaires that do not fit what is expected."""
+
+
+class LifecycleError(ParcoursError):
+    """Lifecycle input is not what a model or a summary needs (missing column, negative recency...)."""
+
+
+class PersonaError(ParcoursError):
+    """Personas cannot be projected: no customers, no seeds, never fitted or never scored."""
+
+
+class PlanError(ParcoursError):
+    """Ideas, scores, capacities or workshop lists that do not fit what the plan needs."""
+
+
+class OrchestrateError(ParcoursError):
+    """The orchestration engine cannot do what was asked (unknown scenario, bad event...)."""
+
+
+class RenderError(ParcoursError):
+    """A map or report cannot be written (bad option, missing browser)."""
+
+
+class ApiError(ParcoursError):
+    """A request the server refuses; ``status`` is its HTTP status (4xx)."""
+
+    def __init__(self, status: int, title: str, detail: str = "") -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.title = title
+        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ arguments (``customer=``, ``ts=``, ``touchpoint=``; a process log's ``case=``, `
 from __future__ import annotations
 
 from parcours.analytics._attribution import attribution, conversion_paths, removal_effects
-from parcours.analytics._common import AnalyticsError, parse_duration
+from parcours.analytics._common import parse_duration
 from parcours.analytics._detect import (
     blocking_points,
     main_stages,
@@ -30,6 +30,7 @@ from parcours.analytics._paths import paths, sankey_edges, sessions
 from parcours.analytics._process import dfg, variants
 from parcours.analytics._winning import winning_journeys
 from parcours.analytics._xes import read_xes
+from parcours.errors import AnalyticsError
 
 __all__ = [
     "AnalyticsError",

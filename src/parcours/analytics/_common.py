@@ -11,7 +11,7 @@ import ibis
 import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
-from parcours.errors import ParcoursError
+from parcours.errors import AnalyticsError
 from parcours.warehouse import as_table
 
 __all__ = [
@@ -30,10 +30,6 @@ __all__ = [
 ORDER = "_parcours_order"
 # Between the touchpoints of a path, a variant or a pattern (ChannelAttribution's sample data too).
 SEPARATOR = " > "
-
-
-class AnalyticsError(ParcoursError):
-    """An analytic was called with arguments or data it cannot use."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from parcours.analytics._common import AnalyticsError
+from parcours.errors import AnalyticsError
 from parcours.warehouse import as_table
 
 

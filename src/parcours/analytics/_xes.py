@@ -13,7 +13,7 @@ import gzip
 from pathlib import Path
 from typing import Any
 
-from parcours.analytics._common import AnalyticsError
+from parcours.errors import AnalyticsError
 
 __all__ = ["read_xes"]
 

@@ -31,6 +31,8 @@ from typing import BinaryIO
 import numpy as np
 import pyarrow as pa
 
+from parcours.errors import OpenQuoteError, RecordError
+
 __all__ = [
     "CANDIDATE_SEPARATORS",
     "MIXED",
@@ -84,20 +86,6 @@ def _half(run: re.Match[str]) -> str:
 
 # A byte that can start a multi-byte UTF-8 sequence, followed by a continuation byte.
 _UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
-
-
-class RecordError(Exception):
-    """A record that cannot be split into fields (the reason says what was expected)."""
-
-    def __init__(self, reason: str, field: int) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.field = field
-        """0-based index of the field where splitting failed."""
-
-
-class OpenQuoteError(RecordError):
-    """The text ends inside a quoted field: the record goes on on the next line (or never ends)."""
 
 
 def split_record(text: str, sep: str) -> list[str]:

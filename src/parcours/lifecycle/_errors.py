@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from parcours.errors import ParcoursError
+from parcours.errors import LifecycleError
 
 __all__ = ["LifecycleError", "ZeroRepeatAliveWarning"]
-
-
-class LifecycleError(ParcoursError):
-    """Lifecycle input is not what a model or a summary needs (missing column, negative recency...)."""
 
 
 class ZeroRepeatAliveWarning(UserWarning):

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import parcours.orchestrate._messages  # noqa: F401  # registers the package's words
+from parcours.errors import OrchestrateError
 from parcours.orchestrate._config import from_workspace, workspace_scenarios
-from parcours.orchestrate._engine import Event, IngestResult, OrchestrateError, Orchestrator
+from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
 from parcours.orchestrate._measure import dry_run, report, uplift
 from parcours.orchestrate._model import Scenario, load_scenario
 from parcours.orchestrate._pressure import Cap

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from parcours.errors import ParcoursError
+from parcours.errors import OrchestrateError
 from parcours.orchestrate import _store as db
 from parcours.orchestrate._model import Condition, QuietHours, Scenario, Send, Step
 from parcours.orchestrate._pressure import Cap, window
@@ -47,10 +47,6 @@ __all__ = ["Event", "IngestResult", "OrchestrateError", "Orchestrator"]
 
 ACTIVE = ("active", "parked")
 CHUNK = 900  # below SQLite's and PostgreSQL's bound-parameter limits
-
-
-class OrchestrateError(ParcoursError):
-    """The orchestration engine cannot do what was asked (unknown scenario, bad event...)."""
 
 
 @dataclass(frozen=True)

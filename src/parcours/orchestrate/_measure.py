@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from parcours._intervals import newcombe
+from parcours.errors import OrchestrateError
 from parcours.orchestrate import _store as db
 from parcours.orchestrate._engine import Orchestrator
 from parcours.orchestrate._model import Scenario
@@ -104,8 +105,6 @@ def uplift(
     """
     scenario = orch.scenario(scenario_id)
     if scenario.goal is None:
-        from parcours.orchestrate._engine import OrchestrateError
-
         raise OrchestrateError(
             f"uplift of {scenario_id!r}: expected a scenario with a goal, found none"
         )

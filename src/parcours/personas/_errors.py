@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from parcours.errors import ParcoursError
+from parcours.errors import PersonaError
 
 __all__ = ["PersonaError"]
-
-
-class PersonaError(ParcoursError):
-    """Personas cannot be projected: no customers, no seeds, never fitted or never scored."""

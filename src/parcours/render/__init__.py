@@ -8,8 +8,9 @@ Charts for the report's sections live in :mod:`parcours.render.charts` (inline S
 
 from __future__ import annotations
 
+from parcours.errors import RenderError
 from parcours.render import charts
-from parcours.render._mapdata import MapData, RenderError, parse_period
+from parcours.render._mapdata import MapData, parse_period
 from parcours.render._render import chromium, map_data, map_html, render_map
 from parcours.render._report import journey_table, write_report
 from parcours.render._sections import Section, collect_sections

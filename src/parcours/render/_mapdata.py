@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from parcours.errors import ParcoursError
+from parcours.errors import ParcoursError, RenderError
 from parcours.i18n import CATALOG, Lang, date, t
 from parcours.render import _messages  # noqa: F401  # registers the words
 from parcours.render._sections import optional
@@ -22,10 +22,6 @@ from parcours.render.charts import fmt, signed
 __all__ = ["MapData", "Period", "gather", "parse_period"]
 
 Period = tuple[dt.date | None, dt.date | None]
-
-
-class RenderError(ParcoursError):
-    """A map or report cannot be written (bad option, missing browser)."""
 
 
 def parse_period(text: str | None) -> Period | None:

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from parcours.errors import RenderError
 from parcours.i18n import Lang, get_lang, t
 from parcours.render._map import map_svg, svg_size
-from parcours.render._mapdata import MapData, Period, RenderError, gather, parse_period
+from parcours.render._mapdata import MapData, Period, gather, parse_period
 from parcours.render.charts import escape_text as escape
 from parcours.render.charts import inline, table_html
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from parcours.errors import ParcoursError
+from parcours.errors import VocError
 
 __all__ = ["VocError"]
-
-
-class VocError(ParcoursError):
-    """Survey answers, verbatims, references or questionnaires that do not fit what is expected."""
