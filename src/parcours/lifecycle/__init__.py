@@ -23,6 +23,7 @@ from parcours.lifecycle._reactivation import (
 )
 from parcours.lifecycle._report import report_sections
 from parcours.lifecycle._rfm import SEGMENT_TABLE, SEGMENTS, rfm, rfm_segments, segment_of
+from parcours.lifecycle._sbg import ShiftedBetaGeometric
 from parcours.lifecycle._states import (
     CUSTOMER_STATES,
     STATES,
@@ -58,6 +59,7 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "RiskRanking",
+    "ShiftedBetaGeometric",
     "Thresholds",
     "ZeroRepeatAliveWarning",
     "churn_rates",
