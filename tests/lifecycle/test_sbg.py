@@ -124,3 +124,83 @@ def test_recovers_planted_parameters_from_a_large_cohort(alpha: float, beta: flo
     t = np.arange(1, horizon + 1)
     empirical = np.array([(lifetimes > k).mean() for k in t])
     assert np.max(np.abs(model.survival(t) - empirical)) < 0.02
+
+
+def test_no_heterogeneity_is_the_geometric_limit_and_stays_finite() -> None:
+    rng = np.random.default_rng(3)
+    lifetimes = rng.geometric(0.05, 30_000)  # every customer churns 5 % a period
+    rows = pd.DataFrame({"periods": np.minimum(lifetimes, 24), "churned": lifetimes <= 24})
+    model = ShiftedBetaGeometric().fit(rows)
+    a, b = model.params_["alpha"], model.params_["beta"]
+    assert a / (a + b) == pytest.approx(0.05, rel=0.05)
+    t = np.arange(0, 40)
+    assert np.allclose(model.survival(t), 0.95**t, atol=0.01)
+    assert np.all(np.isfinite(model.derl(np.arange(10), 0.01)))
+    assert model.derl(0, 0.01) == pytest.approx(0.95 * 1.01 / (1.01 - 0.95), rel=0.05)
+
+
+def planted_subscriptions(n: int = 6000, seed: int = 5) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """Customers joining over three years, each churning with a Beta(1.2, 8) monthly probability."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2023-01-01", tz="UTC")
+    at = pd.Timestamp("2026-01-01", tz="UTC")
+    month = pd.Timedelta(days=365.25 / 12)
+    joined = (start + pd.to_timedelta(rng.uniform(0, 3 * 365, n), unit="D")).floor("s")
+    theta = rng.beta(1.2, 8.0, n)
+    life = np.minimum(rng.geometric(theta), 600)  # the month in which each one cancels
+    cancel = (joined + life * month - pd.Timedelta(days=3)).floor("s")
+    ids = [f"c{i:05d}" for i in range(n)]
+    rows = [pd.DataFrame({"customer_id": ids, "ts": joined, "kind": "known", "amount": np.nan})]
+    rows.append(
+        pd.DataFrame({"customer_id": ids, "ts": joined, "kind": "purchase", "amount": 120.0})
+    )
+    keep = cancel <= at
+    rows.append(
+        pd.DataFrame(
+            {
+                "customer_id": np.array(ids)[keep],
+                "ts": cancel[keep],
+                "kind": "cancel",
+                "amount": np.nan,
+            }
+        )
+    )
+    return pd.concat(rows, ignore_index=True), at
+
+
+def test_contractual_clv_recovers_the_planted_retention_of_a_subscription_base() -> None:
+    from parcours.lifecycle import choose_clv_model, contract_lifetimes, contractual_clv
+
+    events, at = planted_subscriptions()
+    lives = contract_lifetimes(events, at, "month")
+    assert len(lives) == 6000
+    assert lives["periods"].min() >= 1
+    result = contractual_clv(events, at, "month", discount_rate=0.01)
+    # the fitted curve follows the planted one: S(t) = B(1.2, 8 + t) / B(1.2, 8)
+    planted = ShiftedBetaGeometric()
+    planted.params_ = {"alpha": 1.2, "beta": 8.0}
+    t = np.arange(0, 25)
+    assert np.max(np.abs(result.model.survival(t) - planted.survival(t))) < 0.03
+    # the observed (Kaplan-Meier) curve is close to the fitted one
+    km = result.survival.set_index("period")
+    assert np.max(np.abs(km["observed"] - km["fitted"]).iloc[:25]) < 0.03
+    # only active customers are valued, each at margin x DERL, all finite
+    assert len(result.table) == 6000 - result.churned
+    assert np.all(np.isfinite(result.table["clv"]))
+    assert np.allclose(result.table["clv"], result.table["margin"] * result.table["derl"])
+    assert result.table["clv"].is_monotonic_decreasing
+    # paid 120 once at joining: a customer in their first year is worth 10 a month
+    young = result.table[result.table["periods"] <= 12]
+    assert np.allclose(young["margin"], 10.0)
+    assert choose_clv_model(True, "fr")[0] == "sbg"
+    assert "résiliations" in choose_clv_model(True, "fr")[1]
+    assert choose_clv_model(False, "en")[0] == "mbgnbd"
+
+
+def test_contractual_clv_without_cancellations_says_what_to_map() -> None:
+    from parcours.lifecycle import contractual_clv
+
+    events, at = planted_subscriptions(200)
+    events = events[events["kind"] != "cancel"]
+    with pytest.raises(LifecycleError, match="cancellation date"):
+        contractual_clv(events, at)

@@ -12,6 +12,13 @@ from parcours.lifecycle._btyd import (
     ParetoNBD,
     evaluate_holdout,
 )
+from parcours.lifecycle._contract import (
+    PERIOD_DAYS,
+    ContractualClv,
+    choose_clv_model,
+    contract_lifetimes,
+    contractual_clv,
+)
 from parcours.lifecycle._errors import LifecycleError, ZeroRepeatAliveWarning
 from parcours.lifecycle._reactivation import (
     RiskRanking,
@@ -47,11 +54,13 @@ from parcours.lifecycle._workspace import (
 __all__ = [
     "CUSTOMER_STATES",
     "MODELS",
+    "PERIOD_DAYS",
     "SEGMENTS",
     "SEGMENT_TABLE",
     "STATES",
     "BetaGeo",
     "ClvResult",
+    "ContractualClv",
     "GammaGamma",
     "HoldoutEvaluation",
     "LifecycleError",
@@ -62,9 +71,12 @@ __all__ = [
     "ShiftedBetaGeometric",
     "Thresholds",
     "ZeroRepeatAliveWarning",
+    "choose_clv_model",
     "churn_rates",
     "churn_risk",
     "clv",
+    "contract_lifetimes",
+    "contractual_clv",
     "customer_context",
     "evaluate_holdout",
     "export_targets",

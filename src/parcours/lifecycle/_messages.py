@@ -5,6 +5,19 @@ from __future__ import annotations
 from parcours.i18n import Lang, register
 
 MESSAGES: dict[str, dict[Lang, str]] = {
+    # the CLV model a workspace calls for
+    "lifecycle.clv.why_sbg": {
+        "fr": "modèle contractuel sBG (Fader & Hardie 2007) : l'espace de travail enregistre les "
+        "résiliations, les départs sont observés",
+        "en": "contractual sBG model (Fader & Hardie 2007): the workspace records cancellations, "
+        "so departures are observed",
+    },
+    "lifecycle.clv.why_mbgnbd": {
+        "fr": "modèle non contractuel BG/NBD modifié : aucune résiliation enregistrée, les départs "
+        "ne sont pas observés",
+        "en": "non-contractual modified BG/NBD model: no cancellation recorded, departures are "
+        "not observed",
+    },
     # RFM segments
     "lifecycle.segment.champions": {"fr": "Champions", "en": "Champions"},
     "lifecycle.segment.loyal": {"fr": "Fidèles", "en": "Loyal"},

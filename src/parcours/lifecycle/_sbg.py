@@ -38,6 +38,7 @@ from parcours.errors import LifecycleError
 __all__ = ["ShiftedBetaGeometric"]
 
 F = npt.NDArray[np.float64]
+LOG_MIN, LOG_MAX = -9.0, 12.0  # alpha and beta between 1e-4 and 1.6e5
 
 
 def _log_beta(a: F | float, b: F | float) -> F:
@@ -76,7 +77,9 @@ class ShiftedBetaGeometric(BaseEstimator):  # type: ignore[misc]  # sklearn is u
     ``fit(X)`` takes either columns ``period`` (0, 1, 2...) and ``customers`` (still subscribed at the
     start of each period: period 0 is the cohort's size), or one row per customer with ``periods``
     (periods started, >= 1) and ``churned`` (cancelled during the last one). Learned: ``params_``
-    (``alpha``, ``beta``), ``log_likelihood_``.
+    (``alpha``, ``beta``), ``log_likelihood_``, ``geometric_`` (True when the data show no
+    heterogeneity: every customer churns at about the same rate, alpha and beta reach their bound
+    and the curves are those of one geometric lifetime with churn ``alpha / (alpha + beta)``).
     """
 
     def __init__(self, tol: float = 1e-10) -> None:
@@ -132,13 +135,18 @@ class ShiftedBetaGeometric(BaseEstimator):  # type: ignore[misc]  # sklearn is u
         def objective(logp: F) -> float:
             return -self._loglik(logp, t_lost, w_lost, t_alive, w_alive) / total
 
+        # Bounded in log space: when every customer has about the same churn probability, the
+        # likelihood keeps rising as alpha and beta grow together (the geometric limit); the bound
+        # stops there and ``geometric_`` says so.
+        bounds = [(LOG_MIN, LOG_MAX), (LOG_MIN, LOG_MAX)]
         best: Any = None
-        for start in ((0.0, 0.0), (-1.0, 1.0), (1.0, 2.0)):
+        for start in ((0.0, 0.0), (-1.0, 1.0), (1.0, 2.0), (3.0, 6.0)):
             found = optimize.minimize(
                 objective,
                 np.array(start),
-                method="Nelder-Mead",
-                options={"xatol": 1e-10, "fatol": self.tol, "maxiter": 20_000},
+                method="L-BFGS-B",
+                bounds=bounds,
+                options={"ftol": self.tol, "gtol": 1e-10, "maxiter": 10_000},
             )
             if best is None or found.fun < best.fun:
                 best = found
@@ -146,6 +154,7 @@ class ShiftedBetaGeometric(BaseEstimator):  # type: ignore[misc]  # sklearn is u
         self.params_ = {"alpha": alpha, "beta": beta}
         self.log_likelihood_ = -float(best.fun) * total
         self.n_customers_ = total
+        self.geometric_ = bool(np.max(best.x) > LOG_MAX - 0.5)
         return self
 
     # -- predictions -----------------------------------------------------------------------
