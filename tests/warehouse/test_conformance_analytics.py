@@ -145,3 +145,23 @@ def test_attribution_from_events(engines, model):
     )
     assert expected.conversions.sum() > 0
     _same(expected, got, ["touchpoint"])
+
+
+@pytest.mark.parametrize(("period", "mode"), [("week", "recurring"), ("month", "first_time")])
+def test_retention(engines, period, mode):
+    def build(t):
+        return analytics.retention(
+            t,
+            {"stage": STAGES[0]},
+            {"stage": STAGES[1]},
+            period=period,
+            intervals=6,
+            mode=mode,
+            breakdown="channel",
+        )
+
+    expected, got = _both(engines, build)
+    assert expected.customers.sum() > 0
+    for frame in (expected, got):
+        frame["cohort"] = pd.to_datetime(frame["cohort"]).dt.date
+    _same(expected, got, ["channel", "cohort", "interval"])

@@ -28,6 +28,7 @@ from parcours.analytics._matrix import (
 )
 from parcours.analytics._paths import paths, sankey_edges, sessions
 from parcours.analytics._process import dfg, variants
+from parcours.analytics._retention import retention, retention_shares
 from parcours.analytics._winning import winning_journeys
 from parcours.analytics._xes import read_xes
 from parcours.errors import AnalyticsError
@@ -52,6 +53,8 @@ __all__ = [
     "redundancies",
     "removal_effects",
     "report_sections",
+    "retention",
+    "retention_shares",
     "ruptures",
     "sankey_edges",
     "sessions",
