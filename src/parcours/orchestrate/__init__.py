@@ -14,7 +14,7 @@ outcomes, caps enforced in the transaction) and the ready scenarios in ``library
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import parcours.orchestrate._messages  # noqa: F401  # registers the package's words
 from parcours.errors import OrchestrateError
@@ -33,6 +33,10 @@ from parcours.orchestrate.channels import (
     WebhookChannel,
     message_id,
 )
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
 
 __all__ = [
     "Cap",
@@ -67,7 +71,7 @@ def library_files() -> list[Path]:
     return sorted(LIBRARY.glob("*.yaml"))
 
 
-def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
+def report_sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Any]:
     from parcours.orchestrate._measure import sections
 
     return sections(workspace, journey, lang)
