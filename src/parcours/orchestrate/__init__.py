@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import parcours.orchestrate._messages  # noqa: F401  # registers the package's words
 from parcours.errors import OrchestrateError
 from parcours.orchestrate._config import from_workspace, workspace_scenarios
+from parcours.orchestrate._delivery import ParkedMessage, Resolution
 from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
 from parcours.orchestrate._measure import dry_run, report, uplift
 from parcours.orchestrate._model import Scenario, load_scenario
@@ -45,6 +46,8 @@ __all__ = [
     "Message",
     "OrchestrateError",
     "Orchestrator",
+    "ParkedMessage",
+    "Resolution",
     "Result",
     "Scenario",
     "SmsChannel",

@@ -216,7 +216,13 @@ class Contacts:
             ).rowcount
             conn.execute(
                 db.ledger.update()
-                .where((db.ledger.c.customer_id == customer_id) & (db.ledger.c.status == "retry"))
+                .where(
+                    (db.ledger.c.customer_id == customer_id)
+                    & (
+                        (db.ledger.c.status == "retry")
+                        | ((db.ledger.c.status == "queued") & ~db.ledger.c.transactional)
+                    )
+                )
                 .values(status="cancelled", error="unsubscribed")
             )
         return int(purged or 0)

@@ -9,7 +9,8 @@ blindly resent; when the provider cannot tell, the message is parked for a perso
 from __future__ import annotations
 
 import random
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -22,7 +23,27 @@ from parcours.orchestrate._scheduler import Scheduler
 from parcours.orchestrate._steps import Prepared, Steps
 from parcours.orchestrate.channels._base import Channel, Message, Result
 
-__all__ = ["Delivery"]
+__all__ = ["LOST", "Delivery", "ParkedMessage", "Resolution"]
+
+Resolution = Literal["sent", "resend", "drop"]
+
+# The claim ended before the hand-off: nothing was sent, the message stays queued.
+LOST = Result("unknown", error="claim lost before the hand-off")
+
+
+@dataclass(frozen=True)
+class ParkedMessage:
+    """A message that may or may not have reached its provider, waiting for a person.
+
+    ``since``: when it was handed to the provider (epoch seconds)."""
+
+    key: str
+    scenario_id: str
+    customer_id: str
+    step_id: str
+    channel: str
+    since: float | None
+    error: str | None
 
 
 class Delivery:
@@ -37,8 +58,10 @@ class Delivery:
         """One pass: claim due enrolments and advance each as far as it can go now.
 
         Batched in three phases: one transaction prepares every claimed enrolment (ledger rows
-        ``sending`` committed), then the provider calls, then one transaction records every
-        outcome. A crash between the phases leaves ``sending`` rows: reconciled, not resent.
+        ``queued`` committed), then the provider calls, each preceded by its own hand-off
+        transaction (claim still ours? then ``sending``), then one transaction records every
+        outcome. A crash before a hand-off leaves ``queued`` rows, sent by the next claim; a crash
+        after it leaves ``sending`` rows: reconciled, not resent.
         """
         claimed = self.scheduler.claim(worker, limit)
         if not claimed:
@@ -49,9 +72,8 @@ class Delivery:
             if not pending:
                 break
             if self.ctx.clock() > deadline:
-                self.scheduler.release(
-                    pending[0][1]
-                )  # our lease is nearly over: let others reclaim
+                # our lease is nearly over: let others reclaim
+                self.scheduler.release(pending[0][1])
                 break
             with self.ctx.store.begin() as conn:
                 now = self.ctx.clock()
@@ -61,7 +83,11 @@ class Delivery:
                     step = self.steps.step_in(conn, eid, token, now, cache)
                     if step is not None:
                         prepared.append((eid, token, step))
-            outcomes = [(eid, token, p.message, self._deliver(p)) for eid, token, p in prepared]
+            outcomes: list[tuple[str, str, Message | None, Result | None]] = []
+            for eid, token, p in prepared:
+                result = self._deliver(p, eid, token)
+                if result is not LOST:  # lost: another worker holds it now, nothing was sent
+                    outcomes.append((eid, token, p.message, result))
             with self.ctx.store.begin() as conn:
                 preloaded = self._outcome_rows(conn, outcomes)
                 for eid, token, message, result in outcomes:
@@ -95,19 +121,54 @@ class Delivery:
             )
         return rows, enrolled
 
-    def _deliver(self, prepared: Prepared) -> Result | None:
-        """Hand a prepared message to its channel, reconciling first when the ledger says the
-        outcome of an earlier attempt is not known; ``None``: nobody can tell, park it."""
-        assert prepared.message is not None
-        assert prepared.channel is not None
-        if prepared.action == "send":
-            return self._call(prepared.channel, prepared.message)
-        verdict = prepared.channel.reconcile(prepared.message)
-        if verdict == "delivered":
-            return Result("sent", error="reconciled")
-        if verdict == "absent":
-            return self._call(prepared.channel, prepared.message)
-        return None
+    def _deliver(self, prepared: Prepared, enrolment_id: str, token: str) -> Result | None:
+        """Hand a prepared message to its channel, reconciling first when an earlier attempt
+        may have reached the provider. ``None``: nobody can tell, park it; ``LOST``: the claim
+        ended before the hand-off, nothing was sent (the next claim sends it)."""
+        message, channel = prepared.message, prepared.channel
+        assert message is not None
+        assert channel is not None
+        if prepared.action != "send":  # recheck (queued) | reconcile (sending, unknown)
+            verdict = channel.reconcile(message)
+            if verdict == "delivered":
+                return Result("sent", error="reconciled")
+            if verdict == "unknown" and prepared.action == "reconcile":
+                return None  # it may have gone: never resend blindly
+        if not self._hand_off(enrolment_id, token, message.key):
+            return LOST
+        return self._call(channel, message)
+
+    def _hand_off(self, enrolment_id: str, token: str, key: str) -> bool:
+        """The fence before every provider call, in its own transaction: the claim must still be
+        this worker's and unexpired. Then the lease is renewed for the call and the ledger row
+        marked ``sending`` (the hand-off point: from here the provider may have it)."""
+        e = db.enrolments.c
+        with self.ctx.store.begin() as conn:
+            now = self.ctx.clock()
+            row = conn.execute(
+                self.ctx.store.lock(
+                    sa.select(e.claimed_by, e.status, e.lease_until).where(e.id == enrolment_id)
+                )
+            ).first()
+            if (
+                row is None
+                or row.claimed_by != token
+                or row.status != "active"
+                or row.lease_until is None
+                or row.lease_until <= now
+            ):
+                return False
+            conn.execute(
+                db.enrolments.update()
+                .where(e.id == enrolment_id)
+                .values(lease_until=now + self.ctx.lease)
+            )
+            conn.execute(
+                db.ledger.update()
+                .where(db.ledger.c.key == key)
+                .values(status="sending", handed_off_at=now)
+            )
+        return True
 
     def advance(self, enrolment_id: str, token: str) -> None:
         """One enrolment step by step, one transaction per phase (the unbatched path)."""
@@ -116,7 +177,9 @@ class Delivery:
             if prepared is None:
                 return
             assert prepared.message is not None
-            result = self._deliver(prepared)
+            result = self._deliver(prepared, enrolment_id, token)
+            if result is LOST:
+                return
             if result is None:
                 self._park(enrolment_id, prepared.message.key)
                 return
@@ -226,22 +289,63 @@ class Delivery:
     def resolve(self, key: str, *, sent: bool) -> None:
         """A person decided about a parked message: ``sent=True`` records it as sent, else it is
         resent (same key, same Message-ID)."""
+        self._settle(key, "sent" if sent else "resend", strict=False)
+
+    def settle(self, key: str, how: Resolution) -> ParkedMessage:
+        """Resolve a parked message: ``sent`` (the provider had it: recorded as sent), ``resend``
+        (it did not: sent again, same key and Message-ID) or ``drop`` (not sent; the journey
+        goes on with the next step). Only a parked message can be resolved."""
+        return self._settle(key, how, strict=True)
+
+    def _settle(self, key: str, how: Resolution, *, strict: bool) -> ParkedMessage:
+        if how not in ("sent", "resend", "drop"):
+            raise OrchestrateError(f"resolve: expected sent, resend or drop, found {how!r}")
+        lg, e = db.ledger.c, db.enrolments.c
         with self.ctx.store.begin() as conn:
-            row = (
-                conn.execute(sa.select(db.ledger).where(db.ledger.c.key == key)).mappings().first()
-            )
+            row = conn.execute(sa.select(db.ledger).where(lg.key == key)).mappings().first()
             if row is None:
                 raise OrchestrateError(f"resolve: expected a ledger key, found {key!r}")
-            conn.execute(
-                db.ledger.update()
-                .where(db.ledger.c.key == key)
-                .values(status="sent" if sent else "retry")
-            )
+            parked = conn.execute(
+                sa.select(e.status).where(e.id == row["enrolment_id"])
+            ).scalar_one_or_none()
+            if strict and (row["status"] != "unknown" or parked != "parked"):
+                raise OrchestrateError(
+                    f"resolve: expected a parked message, found {key!r} with the ledger status "
+                    f"{row['status']!r} and the enrolment {parked or 'gone'!r} "
+                    "(`parcours orchestrate parked` lists them)"
+                )
+            values: dict[str, Any] = {"status": {"sent": "sent", "resend": "retry"}.get(how)}
+            if how == "drop":
+                values = {"status": "cancelled", "error": "dropped by a person"}
+                conn.execute(db.pressure.delete().where(db.pressure.c.ledger_key == key))
+            conn.execute(db.ledger.update().where(lg.key == key).values(**values))
             conn.execute(
                 db.enrolments.update()
-                .where(
-                    (db.enrolments.c.id == row["enrolment_id"])
-                    & (db.enrolments.c.status == "parked")
-                )
+                .where((e.id == row["enrolment_id"]) & (e.status == "parked"))
                 .values(status="active", reason=None, due_at=self.ctx.clock())
             )
+        return _parked(row)
+
+    def parked(self) -> list[ParkedMessage]:
+        """The parked messages, oldest hand-off first."""
+        lg, e = db.ledger.c, db.enrolments.c
+        query = (
+            sa.select(db.ledger)
+            .join(db.enrolments, e.id == lg.enrolment_id)
+            .where((lg.status == "unknown") & (e.status == "parked"))
+            .order_by(sa.func.coalesce(lg.handed_off_at, lg.created_at), lg.key)
+        )
+        with self.ctx.store.begin() as conn:
+            return [_parked(r) for r in conn.execute(query).mappings()]
+
+
+def _parked(row: Any) -> ParkedMessage:
+    return ParkedMessage(
+        key=row["key"],
+        scenario_id=row["scenario_id"],
+        customer_id=row["customer_id"],
+        step_id=row["step_id"],
+        channel=row["channel"],
+        since=row["handed_off_at"] if row["handed_off_at"] is not None else row["created_at"],
+        error=row["error"],
+    )

@@ -29,7 +29,7 @@ from parcours.orchestrate._common import Event, IngestResult
 from parcours.orchestrate._common import bucket as _bucket  # tests draw arms as the engine does
 from parcours.orchestrate._contacts import Contacts
 from parcours.orchestrate._context import Context
-from parcours.orchestrate._delivery import Delivery
+from parcours.orchestrate._delivery import Delivery, ParkedMessage, Resolution
 from parcours.orchestrate._enrol import Enrolments
 from parcours.orchestrate._intake import Intake
 from parcours.orchestrate._model import Scenario
@@ -224,6 +224,16 @@ class Orchestrator:
         """A person decided about a parked message: ``sent=True`` records it as sent, else it is
         resent (same key, same Message-ID)."""
         self.delivery.resolve(key, sent=sent)
+
+    def parked(self) -> list[ParkedMessage]:
+        """Messages that may or may not have reached their provider, waiting for a person."""
+        return self.delivery.parked()
+
+    def resolve_parked(self, key: str, how: Resolution) -> ParkedMessage:
+        """A person's decision about a parked message: ``sent`` (the provider had it),
+        ``resend`` (it did not: same key, same Message-ID) or ``drop`` (not sent; the journey
+        goes on). Raises ``OrchestrateError`` if ``key`` is not a parked message."""
+        return self.delivery.settle(key, how)
 
     # -- reading -----------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ __all__ = ["Prepared", "Steps"]
 
 @dataclass
 class Prepared:
-    action: str  # next | wait | drop | send | reconcile | park
+    action: str  # next | wait | drop | send | recheck | reconcile
     due: float | None = None
     message: Message | None = None
     channel: Channel | None = None
@@ -292,9 +292,11 @@ class Steps:
             message = self.message(scenario, step, enr, contact, key)
             if status == "retry":  # known not taken by the provider: safe to send again
                 conn.execute(
-                    db.ledger.update().where(db.ledger.c.key == key).values(status="sending")
+                    db.ledger.update().where(db.ledger.c.key == key).values(status="queued")
                 )
                 return Prepared("send", message=message, channel=channel)
+            if status == "queued":  # a claim ended before the hand-off: parcours never sent it
+                return Prepared("recheck", message=message, channel=channel)
             return Prepared("reconcile", message=message, channel=channel)  # sending | unknown
         if enr["arm"] != "treated":
             self.tally.would_have_sent(conn, enr, step, channel_name, now)
@@ -358,7 +360,8 @@ class Steps:
                 f"channel, found only {', '.join(sorted(self.ctx.channels)) or 'none'}"
             )
         message = self.message(scenario, step, enr, contact, key)
-        conn.execute(db.ledger.insert(), {**base, "status": "sending"})
+        # queued: written, not yet handed to the provider (``Delivery`` marks the hand-off)
+        conn.execute(db.ledger.insert(), {**base, "status": "queued"})
         return Prepared("send", message=message, channel=channel)
 
     def message(
