@@ -21,6 +21,7 @@ from parcours.errors import OrchestrateError
 from parcours.orchestrate._config import from_workspace, workspace_scenarios
 from parcours.orchestrate._delivery import ParkedMessage, Resolution
 from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
+from parcours.orchestrate._events import parse_events
 from parcours.orchestrate._measure import dry_run, report, uplift
 from parcours.orchestrate._model import Scenario, load_scenario
 from parcours.orchestrate._pressure import Cap
@@ -60,6 +61,7 @@ __all__ = [
     "library_files",
     "load_scenario",
     "message_id",
+    "parse_events",
     "report",
     "report_sections",
     "uplift",
