@@ -228,6 +228,64 @@ def register(group: click.Group) -> None:
             t("orchestrate.erased", customer=customer, rows=sum(counts.values())), markup=False
         )
 
+    @orchestrate.command("parked")
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def parked(workspace: Path, lang: str | None) -> None:
+        """Parked messages: the provider cannot tell whether it took them / messages en attente."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from parcours.i18n import date as fmt_date
+        from parcours.i18n import get_lang, t
+
+        with _orchestrator(workspace, lang) as orch:
+            rows = orch.parked()
+            zone = ZoneInfo(orch.timezone)
+        if not rows:
+            out.print(t("orchestrate.parked.none"), markup=False)
+            return
+        out.print(t("orchestrate.parked.header", count=len(rows)), markup=False)
+        for row in rows:
+            moment = datetime.fromtimestamp(row.since or 0, zone)
+            out.print(
+                t(
+                    "orchestrate.parked.row",
+                    ref=row.key,
+                    scenario=row.scenario_id,
+                    customer=row.customer_id,
+                    step=row.step_id,
+                    channel=row.channel,
+                    since=fmt_date(moment, get_lang()),
+                    time=moment.strftime("%H:%M"),
+                ),
+                markup=False,
+            )
+        out.print(t("orchestrate.parked.hint"), markup=False)
+
+    @orchestrate.command("resolve")
+    @click.argument("key")
+    @click.option(
+        "--as",
+        "how",
+        type=click.Choice(["sent", "resend", "drop"]),
+        required=True,
+        help="sent: the provider had it; resend: it did not; drop: do not send it.",
+    )
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def resolve(key: str, how: str, workspace: Path, lang: str | None) -> None:
+        """Decide about a parked message / décider d’un message en attente."""
+        from parcours.i18n import t
+
+        with _orchestrator(workspace, lang) as orch:
+            done = orch.resolve_parked(key, how)
+        out.print(
+            t(f"orchestrate.resolved.{how}", ref=done.key, customer=done.customer_id), markup=False
+        )
+
     @orchestrate.command("report")
     @click.option("--uplift", "uplift_of", default=None, help="Scenario id: uplift vs control arm.")
     @click.option("--baseline", type=click.Choice(["control", "holdout"]), default="control")

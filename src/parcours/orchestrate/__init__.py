@@ -14,12 +14,14 @@ outcomes, caps enforced in the transaction) and the ready scenarios in ``library
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import parcours.orchestrate._messages  # noqa: F401  # registers the package's words
 from parcours.errors import OrchestrateError
 from parcours.orchestrate._config import from_workspace, workspace_scenarios
+from parcours.orchestrate._delivery import ParkedMessage, Resolution
 from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
+from parcours.orchestrate._events import parse_events
 from parcours.orchestrate._measure import dry_run, report, uplift
 from parcours.orchestrate._model import Scenario, load_scenario
 from parcours.orchestrate._pressure import Cap
@@ -34,6 +36,10 @@ from parcours.orchestrate.channels import (
     message_id,
 )
 
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
+
 __all__ = [
     "Cap",
     "Event",
@@ -41,6 +47,8 @@ __all__ = [
     "Message",
     "OrchestrateError",
     "Orchestrator",
+    "ParkedMessage",
+    "Resolution",
     "Result",
     "Scenario",
     "SmsChannel",
@@ -53,6 +61,7 @@ __all__ = [
     "library_files",
     "load_scenario",
     "message_id",
+    "parse_events",
     "report",
     "report_sections",
     "uplift",
@@ -67,7 +76,7 @@ def library_files() -> list[Path]:
     return sorted(LIBRARY.glob("*.yaml"))
 
 
-def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
+def report_sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Any]:
     from parcours.orchestrate._measure import sections
 
     return sections(workspace, journey, lang)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcours.errors import WorkspaceError
 from parcours.orchestrate._engine import Orchestrator
@@ -37,10 +37,13 @@ from parcours.orchestrate._pressure import Cap
 from parcours.orchestrate._store import Store
 from parcours.orchestrate.channels import Channel, SmsChannel, SmtpChannel, WebhookChannel
 
+if TYPE_CHECKING:
+    from parcours.workspace import Workspace
+
 __all__ = ["from_workspace", "settings", "workspace_scenarios"]
 
 
-def settings(workspace: Any) -> dict[str, Any]:
+def settings(workspace: Workspace) -> dict[str, Any]:
     path = Path(workspace.root) / "parcours.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -52,7 +55,7 @@ def settings(workspace: Any) -> dict[str, Any]:
     return section
 
 
-def workspace_scenarios(workspace: Any) -> list[Scenario]:
+def workspace_scenarios(workspace: Workspace) -> list[Scenario]:
     folder = Path(workspace.root) / "scenarios"
     return [load_scenario(p) for p in sorted(folder.glob("*.y*ml"))]
 
@@ -86,7 +89,7 @@ def channels_from(section: dict[str, Any]) -> dict[str, Channel]:
 
 
 def from_workspace(
-    workspace: Any, *, scenarios: list[Scenario] | None = None, **overrides: Any
+    workspace: Workspace, *, scenarios: list[Scenario] | None = None, **overrides: Any
 ) -> Orchestrator:
     """The workspace's engine: its store, scenarios, channels, caps and settings."""
     section = settings(workspace)

@@ -1,6 +1,7 @@
 """The HTTP endpoint (stdlib): events in, one-click unsubscribe (RFC 8058).
 
-- ``POST /events``: a JSON object, a JSON array or JSON lines; answers the ingest counts.
+- ``POST /events``: a JSON object, a JSON array or JSON lines, validated by ``parse_events``
+  (400 with ``{"error": ...}`` saying which event and field); answers the ingest counts.
 - ``POST /unsubscribe/<token>``: the one-click request mail clients send with
   ``List-Unsubscribe=One-Click`` in the body; effective before the response is written.
 - ``GET /unsubscribe/<token>``: a page with a confirmation button (a GET must not unsubscribe:
@@ -16,23 +17,33 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from parcours.errors import ParcoursError
+from parcours.errors import OrchestrateError, ParcoursError
 from parcours.i18n import t
+from parcours.orchestrate._common import Event
 from parcours.orchestrate._engine import Orchestrator
+from parcours.orchestrate._events import parse_events
 
 __all__ = ["serve"]
 
 MAX_BODY = 32 * 1024 * 1024
 
 
-def _events(body: bytes) -> list[dict[str, Any]]:
-    text = body.decode("utf-8").strip()
+def _events(body: bytes) -> list[Event]:
+    """The events of a body: a JSON object, a JSON array, or JSON lines (one object a line),
+    validated by ``parse_events``; anything else raises ``OrchestrateError``."""
+    try:
+        text = body.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise OrchestrateError(f"events: expected UTF-8 JSON, found {exc}") from None
     if not text:
         return []
-    if text[0] == "[" or (text[0] == "{" and "\n" not in text):  # an array, or one object
-        data = json.loads(text)
-        return data if isinstance(data, list) else [data]
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    try:
+        if text[0] == "[" or (text[0] == "{" and "\n" not in text):  # an array, or one object
+            return parse_events(json.loads(text))
+        lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise OrchestrateError(f"events: expected JSON, found {exc}") from None
+    return parse_events(lines)
 
 
 def _page(lang: str, content: str, *, escaped: bool = False) -> bytes:
@@ -59,10 +70,12 @@ def make_handler(orch: Orchestrator, lock: threading.Lock) -> type[BaseHTTPReque
             self.wfile.write(body)
 
         def _body(self) -> bytes:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                raise ValueError(f"a body of at most {MAX_BODY} bytes")
-            return self.rfile.read(length)
+            declared = self.headers.get("Content-Length") or "0"
+            if not declared.strip().isdigit() or int(declared) > MAX_BODY:
+                raise ValueError(
+                    f"expected a Content-Length from 0 to {MAX_BODY} bytes, found {declared!r}"
+                )
+            return self.rfile.read(int(declared))
 
         def do_POST(self) -> None:
             try:

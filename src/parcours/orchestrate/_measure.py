@@ -8,7 +8,7 @@ Newcombe (Wilson score) interval for the difference of two proportions.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -20,6 +20,10 @@ from parcours.orchestrate._model import Scenario
 from parcours.orchestrate._pressure import Cap
 from parcours.orchestrate._store import Store
 from parcours.orchestrate.channels._base import Message, Reconciled, Result
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
 
 __all__ = ["dry_run", "report", "sections", "uplift"]
 
@@ -328,7 +332,7 @@ def _next_due(orch: Orchestrator) -> float | None:
     return None if value is None else float(value)
 
 
-def sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
+def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Any]:
     """The report's orchestration section: per-scenario counts when the store has any."""
     from pathlib import Path
 

@@ -40,5 +40,33 @@ register(
             "fr": "Confirmer le désabonnement",
             "en": "Confirm unsubscribe",
         },
+        "orchestrate.parked.none": {
+            "fr": "Aucun message en attente de décision.",
+            "en": "No parked message.",
+        },
+        "orchestrate.parked.header": {
+            "fr": "{count} message(s) en attente de décision (le fournisseur ne sait pas dire s’il l’a reçu) :",
+            "en": "{count} parked message(s) (the provider cannot tell whether it took them):",
+        },
+        "orchestrate.parked.row": {
+            "fr": "{ref}  scénario {scenario}  client {customer}  étape {step}  ({channel}) depuis le {since} à {time}",
+            "en": "{ref}  scenario {scenario}  customer {customer}  step {step}  ({channel}) since {since} {time}",
+        },
+        "orchestrate.parked.hint": {
+            "fr": "Décider : parcours orchestrate resolve CLÉ --as sent|resend|drop",
+            "en": "Decide: parcours orchestrate resolve KEY --as sent|resend|drop",
+        },
+        "orchestrate.resolved.sent": {
+            "fr": "{ref} : noté comme envoyé ; le parcours de {customer} continue.",
+            "en": "{ref}: recorded as sent; {customer}'s journey goes on.",
+        },
+        "orchestrate.resolved.resend": {
+            "fr": "{ref} : sera renvoyé (même Message-ID) au prochain passage d’un travailleur.",
+            "en": "{ref}: will be resent (same Message-ID) on a worker's next pass.",
+        },
+        "orchestrate.resolved.drop": {
+            "fr": "{ref} : abandonné, non envoyé ; le parcours de {customer} passe à l’étape suivante.",
+            "en": "{ref}: dropped, not sent; {customer}'s journey moves to the next step.",
+        },
     }
 )

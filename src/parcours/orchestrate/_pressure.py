@@ -7,13 +7,18 @@ last free slot). Transactional messages are written with ``counted = false``: lo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.engine import Connection
 
-__all__ = ["Cap", "window"]
+from parcours.orchestrate import _store as db
+
+__all__ = ["Cap", "capped", "window"]
 
 
 class Cap(BaseModel):
@@ -63,3 +68,41 @@ def window(cap: Cap, now: float, zone: str) -> tuple[float, float]:
     start = start.replace(tzinfo=None).replace(tzinfo=tz)
     end = end.replace(tzinfo=None).replace(tzinfo=tz)
     return start.timestamp(), end.timestamp()
+
+
+def capped(
+    conn: Connection,
+    caps: Iterable[Cap],
+    customer_id: str,
+    channel: str,
+    tags: list[str],
+    zone: str,
+    now: float,
+) -> float | None:
+    """When a slot frees for this message if a cap is full now (``None``: not capped)."""
+    latest: float | None = None
+    p = db.pressure.c
+    for cap in caps:
+        if not cap.applies(channel, tags):
+            continue
+        start, frees = window(cap, now, zone)
+        where = (
+            (p.customer_id == customer_id)
+            & p.counted
+            & (p.at >= start)
+            & (p.tag == (cap.tag or ""))
+        )
+        if cap.channel is not None:
+            where &= p.channel == cap.channel
+        count, oldest = conn.execute(
+            sa.select(sa.func.count(), sa.func.min(p.at)).where(where)
+        ).one()
+        if count >= cap.max:
+            until = (
+                (oldest + cap.days * 86400)
+                if (cap.days is not None and oldest is not None)
+                else frees
+            )
+            until = max(until, now + 1.0)  # a slot frees strictly later: never a busy loop
+            latest = until if latest is None else max(latest, until)
+    return latest

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from parcours.errors import ParcoursError
 from parcours.orchestrate._model import Scenario, Send
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
 
 __all__ = ["Renderer"]
 
@@ -24,7 +27,7 @@ _UNSUB = {"fr": "Se désabonner", "en": "Unsubscribe"}
 
 
 class Renderer:
-    def __init__(self, templates_dir: Path | None = None, journey: Any = None) -> None:
+    def __init__(self, templates_dir: Path | None = None, journey: Journey | None = None) -> None:
         loaders: list[jinja2.BaseLoader] = []
         if templates_dir is not None:
             loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
@@ -84,10 +87,11 @@ class Renderer:
                         "id": tp.id,
                         "label": text(getattr(tp, "label", None) or tp.id, lang),
                     }
+        labels: dict[str, str] = {str(k): v for k, v in scenario.label.items()}
         return {
             "customer": customer,
             "persona": attrs.get("persona"),
-            "scenario": {"id": scenario.id, "label": scenario.label.get(lang, scenario.id)},  # type: ignore[call-overload]
+            "scenario": {"id": scenario.id, "label": labels.get(lang, scenario.id)},
             "touchpoint": touchpoint,
             "event": event or {},
             "lang": lang,

@@ -86,7 +86,7 @@ ledger = sa.Table(
     sa.Column("channel", sa.String(20), nullable=False),
     sa.Column(
         "status", sa.String(20), nullable=False
-    ),  # sending|sent|retry|failed|unknown|cancelled
+    ),  # queued|sending|sent|retry|failed|unknown|blocked|capped|cancelled
     sa.Column("transactional", sa.Boolean, nullable=False, default=False),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("error", sa.String(500)),

@@ -19,9 +19,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from email.header import Header
-from email.utils import formatdate
+from email.utils import formataddr, formatdate, parseaddr
 
-from parcours.orchestrate.channels._base import Message, Outcome, Reconciled, Result, message_id
+from parcours.errors import OrchestrateError
+from parcours.orchestrate.channels._base import (
+    Message,
+    Outcome,
+    Reconciled,
+    Result,
+    address_domain,
+    message_id,
+)
 
 __all__ = ["SmtpChannel"]
 
@@ -44,8 +52,16 @@ class SmtpChannel:
     ) -> None:
         self.host = host
         self.port = port
+        name, address = parseaddr(sender)
+        if "@" not in address:
+            raise OrchestrateError(
+                f"smtp sender: expected an address such as 'Mutuelle <contact@mutuelle.example>' "
+                f"or 'contact@mutuelle.example', found {sender!r}"
+            )
         self.sender = sender
-        self.domain = domain or sender.rpartition("@")[2] or "parcours.invalid"
+        self.address = address  # the envelope sender (MAIL FROM): the bare address
+        self.from_header = formataddr((name, address), charset="utf-8")  # RFC 2047 if needed
+        self.domain = address_domain(domain or address)
         self.timeout = timeout
         self.starttls = starttls
         self.username = username
@@ -61,7 +77,7 @@ class SmtpChannel:
         """
         boundary = "=_" + hashlib.sha256(message.key.encode()).hexdigest()[:32]
         headers = [
-            ("From", self.sender),
+            ("From", self.from_header),
             ("To", message.to),
             ("Subject", _header(message.subject)),
             ("Date", formatdate(localtime=False)),
@@ -106,7 +122,7 @@ class SmtpChannel:
             self._drop()
             return Result("transient", error=f"connect: {exc}")  # nothing was sent
         try:
-            smtp.sendmail(self.sender, [message.to], mail)
+            smtp.sendmail(self.address, [message.to], mail)
         except smtplib.SMTPRecipientsRefused as exc:
             code = next(iter(exc.recipients.values()))[0]
             return Result("transient" if 400 <= code < 500 else "permanent", error=str(exc))
