@@ -21,7 +21,6 @@ from parcours.lifecycle._reactivation import (
     reactivation_rate,
     reactivation_targets,
 )
-from parcours.lifecycle._report import report_sections
 from parcours.lifecycle._rfm import SEGMENT_TABLE, SEGMENTS, rfm, rfm_segments, segment_of
 from parcours.lifecycle._states import (
     CUSTOMER_STATES,
@@ -70,7 +69,6 @@ __all__ = [
     "lifecycle_states",
     "reactivation_rate",
     "reactivation_targets",
-    "report_sections",
     "rfm",
     "rfm_segments",
     "segment_of",

@@ -14,13 +14,12 @@ outcomes, caps enforced in the transaction) and the ready scenarios in ``library
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import parcours.orchestrate._messages  # noqa: F401  # registers the package's words
 from parcours.errors import OrchestrateError
 from parcours.orchestrate._config import from_workspace, workspace_scenarios
 from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
-from parcours.orchestrate._measure import dry_run, report, uplift
+from parcours.orchestrate._measure import dry_run, report, uplift, workspace_report
 from parcours.orchestrate._model import Scenario, load_scenario
 from parcours.orchestrate._pressure import Cap
 from parcours.orchestrate._store import Store
@@ -54,8 +53,8 @@ __all__ = [
     "load_scenario",
     "message_id",
     "report",
-    "report_sections",
     "uplift",
+    "workspace_report",
     "workspace_scenarios",
 ]
 
@@ -65,9 +64,3 @@ LIBRARY = Path(__file__).parent / "library"
 def library_files() -> list[Path]:
     """The ready scenarios shipped with parcours (copy one into ``scenarios/`` to use it)."""
     return sorted(LIBRARY.glob("*.yaml"))
-
-
-def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
-    from parcours.orchestrate._measure import sections
-
-    return sections(workspace, journey, lang)
