@@ -1,6 +1,6 @@
 """Data flows one way: the import graph of src/parcours has no back edge and no circle.
 
-The layers, bottom to top (docs/architecture.md)::
+The layers, bottom to top::
 
     errors, i18n (and the small shared helpers) -> model -> warehouse -> ingest -> workspace
     -> capabilities (analytics, voc, lifecycle, personas, plan) -> orchestrate -> render -> demo

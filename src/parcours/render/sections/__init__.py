@@ -3,7 +3,7 @@
 Each module here turns what one capability computes (tables and dataclasses from its public
 functions) into :class:`~parcours.render.Section` blocks: titles, one-line readings, charts and
 the CSV tables written beside the report. Capabilities never import :mod:`parcours.render`; the
-report imports them, so data flows one way (see ``docs/architecture.md``).
+report imports them, so data flows one way (``tests/test_architecture.py`` holds the layers).
 
 A builder has the shape of :class:`SectionBuilder`::
 
