@@ -21,7 +21,6 @@ PUBLIC = {
     "redundancies",
     "ruptures",
     "blocking_points",
-    "report_sections",
 }
 
 

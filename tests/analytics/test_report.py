@@ -7,6 +7,7 @@ import pytest
 from parcours import analytics
 from parcours.i18n import number
 from parcours.render import Section
+from parcours.render.sections import analytics as analytics_sections
 from parcours.workspace import Workspace
 
 KEYS = [
@@ -22,7 +23,7 @@ KEYS = [
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_sections_have_a_reading_a_chart_and_their_numbers(demo_workspace, lang):
     with Workspace.open(demo_workspace) as ws:
-        sections = analytics.report_sections(ws, ws.journey(), lang)
+        sections = analytics_sections.sections(ws, ws.journey(), lang)
     assert [s.key for s in sections] == KEYS
     for section in sections:
         assert isinstance(section, Section)
@@ -47,7 +48,7 @@ def test_an_empty_workspace_says_there_is_nothing_to_quantify(workspace):
     journey = load_journey(
         analytics.__file__.replace("analytics/__init__.py", "demo/data/journey.yaml")
     )
-    sections = analytics.report_sections(workspace, journey, "en")
+    sections = analytics_sections.sections(workspace, journey, "en")
     assert len(sections) == 1
     assert sections[0].no_data
     assert "nothing to quantify" in sections[0].reading

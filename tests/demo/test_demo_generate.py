@@ -52,6 +52,7 @@ def test_public_surface() -> None:
         "Truth",
         "generate",
         "load_truth",
+        "truth_reference",
     }
     for name in parcours.demo.__all__:
         assert getattr(parcours.demo, name) is not None

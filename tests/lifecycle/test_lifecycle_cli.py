@@ -70,7 +70,7 @@ def test_reactivation_writes_targets_and_tracks_them(ws: Path, tmp_path: Path) -
 
 
 def test_report_sections_flows_rfm_and_churn(ws: Path) -> None:
-    from parcours.lifecycle import report_sections
+    from parcours.render.sections.lifecycle import sections as report_sections
     from parcours.workspace import Workspace
 
     with Workspace.open(ws) as workspace:
@@ -91,7 +91,7 @@ def test_report_sections_flows_rfm_and_churn(ws: Path) -> None:
 
 
 def test_report_sections_say_when_there_is_no_data(workspace) -> None:
-    from parcours.lifecycle import report_sections
+    from parcours.render.sections.lifecycle import sections as report_sections
 
     sections = report_sections(workspace, None, "en")
     assert all(s.no_data for s in sections)

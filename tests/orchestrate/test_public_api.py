@@ -11,6 +11,7 @@ from tests.orchestrate._helpers import make_workspace, people, signups
 
 import parcours.orchestrate as orchestrate
 from parcours.errors import ParcoursError
+from parcours.render.sections.orchestrate import sections as report_sections
 from parcours.workspace import Workspace
 
 
@@ -33,7 +34,7 @@ def test_report_section_says_when_nothing_ran_then_shows_the_scenarios(
     tmp_path: Path, sink
 ) -> None:
     empty = Workspace.init(tmp_path / "empty")
-    (section,) = orchestrate.report_sections(empty, None, "fr")
+    (section,) = report_sections(empty, None, "fr")
     assert section.no_data
     assert "Aucun scénario" in section.reading
     ws = make_workspace(
@@ -46,7 +47,7 @@ def test_report_section_says_when_nothing_ran_then_shows_the_scenarios(
     orch.ingest(signups(customers, time.time()))
     orch.run_due()
     orch.store.dispose()
-    (section,) = orchestrate.report_sections(ws, None, "en")
+    (section,) = report_sections(ws, None, "en")
     assert not section.no_data
     assert "10 message(s) sent" in section.reading
     frame = section.tables["orchestrate_scenarios"]

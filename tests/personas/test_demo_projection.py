@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from parcours.cli import cli
+from parcours.demo import truth_reference
 from parcours.personas import (
     DEMO_PERSONAS,
     UNASSIGNED,
@@ -28,11 +29,10 @@ from parcours.personas import (
     fit,
     model_card,
     quantify,
-    report_sections,
     resemblance,
     score,
-    truth_reference,
 )
+from parcours.render.sections.personas import sections as report_sections
 from parcours.workspace import Workspace
 
 

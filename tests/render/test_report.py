@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
-import types
 
 import pandas as pd
 import pytest
@@ -13,7 +11,8 @@ from click.testing import CliRunner
 from parcours.cli import cli
 from parcours.errors import ParcoursError
 from parcours.i18n import number
-from parcours.render import Section, _sections, collect_sections, write_report
+from parcours.render import Section, collect_sections, write_report
+from parcours.render import sections as builders
 from parcours.workspace import Workspace
 
 
@@ -80,14 +79,10 @@ def test_nps_by_stage_with_intervals(french, demo_workspace):
 
 
 def test_a_capability_that_cannot_answer_gets_a_section_saying_why(demo_workspace, monkeypatch):
-    failing = types.ModuleType("parcours.plan")
-
     def report_sections(workspace, journey, lang):
         raise ParcoursError("expected a road map in plan/, found none")
 
-    failing.report_sections = report_sections  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "parcours.plan", failing)
-    monkeypatch.setattr(_sections, "CAPABILITIES", ("plan", "no_such_capability"))
+    monkeypatch.setattr(builders, "BUILDERS", (builders.Builder("plan", report_sections),))
     with Workspace.open(demo_workspace) as ws:
         sections = collect_sections(ws, ws.journey(), "en")
     assert [s.key for s in sections] == ["plan"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from parcours.render import Section
-from parcours.voc import report_sections
+from parcours.render.sections.voc import sections as report_sections
 from parcours.workspace import Workspace
 
 

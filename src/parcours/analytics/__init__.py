@@ -8,7 +8,9 @@ arguments (``customer=``, ``ts=``, ``touchpoint=``; a process log's ``case=``, `
 
 from __future__ import annotations
 
+from parcours.analytics import _messages  # noqa: F401  # registers the package's words
 from parcours.analytics._attribution import attribution, conversion_paths, removal_effects
+from parcours.analytics._common import SEPARATOR as PATH_SEPARATOR
 from parcours.analytics._common import parse_duration
 from parcours.analytics._detect import (
     blocking_points,
@@ -34,6 +36,7 @@ from parcours.analytics._xes import read_xes
 from parcours.errors import AnalyticsError
 
 __all__ = [
+    "PATH_SEPARATOR",
     "AnalyticsError",
     "Exclusion",
     "FunnelResult",
@@ -52,7 +55,6 @@ __all__ = [
     "read_xes",
     "redundancies",
     "removal_effects",
-    "report_sections",
     "retention",
     "retention_shares",
     "ruptures",
@@ -66,11 +68,3 @@ __all__ = [
     "variants",
     "winning_journeys",
 ]
-
-
-def report_sections(workspace: object, journey: object, lang: str) -> list[object]:
-    """The analytics sections of the report (``parcours.render.Section``): matrix heatmap, stage
-    funnel, top paths, time between stages, blocking points, redundancies and ruptures."""
-    from parcours.analytics._report import report_sections as sections
-
-    return list(sections(workspace, journey, lang))

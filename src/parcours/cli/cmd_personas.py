@@ -86,6 +86,7 @@ def register(group: click.Group) -> None:
         """Fit one model per persona and print the model cards / apprendre un modèle par persona."""
         import warnings
 
+        from parcours.demo import truth_reference
         from parcours.i18n import get_lang, number, t
         from parcours.personas import (
             PersonaWarning,
@@ -93,7 +94,6 @@ def register(group: click.Group) -> None:
             customer_features,
             evaluate,
             model_card,
-            truth_reference,
         )
         from parcours.personas import fit as fit_personas
         from parcours.personas._project import projection_path

@@ -4,7 +4,8 @@
 systems export (CRM, web analytics, call centre, survey tool, ERP), dirty rows included, with the
 mappings that read them (:data:`MAPPINGS_DIR`) and the journey map they follow
 (:data:`JOURNEY_PATH`). Beside the data it saves the truth that analyses must recover; read it
-back with :func:`load_truth`.
+back with :func:`load_truth`; :func:`truth_reference` gives the planted personas of a demo
+workspace's customers, to check a persona projection against (``parcours.personas.evaluate``).
 
 Importing this package is cheap: NumPy, polars and openpyxl load when ``generate`` runs.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from parcours.demo._catalog import JOURNEY_PATH, MAPPINGS_DIR
 from parcours.demo._generate import DemoFiles, generate
+from parcours.demo._personas import truth_reference
 from parcours.demo._truth import (
     ChurnTruth,
     Experience,
@@ -41,4 +43,5 @@ __all__ = [
     "Truth",
     "generate",
     "load_truth",
+    "truth_reference",
 ]

@@ -28,7 +28,6 @@ from parcours.lifecycle._reactivation import (
     reactivation_rate,
     reactivation_targets,
 )
-from parcours.lifecycle._report import report_sections
 from parcours.lifecycle._rfm import SEGMENT_TABLE, SEGMENTS, rfm, rfm_segments, segment_of
 from parcours.lifecycle._sbg import ShiftedBetaGeometric
 from parcours.lifecycle._states import (
@@ -84,7 +83,6 @@ __all__ = [
     "lifecycle_states",
     "reactivation_rate",
     "reactivation_targets",
-    "report_sections",
     "rfm",
     "rfm_segments",
     "segment_of",

@@ -14,7 +14,6 @@ outcomes, caps enforced in the transaction) and the ready scenarios in ``library
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import parcours.orchestrate._messages  # noqa: F401  # registers the package's words
 from parcours.errors import OrchestrateError
@@ -22,7 +21,7 @@ from parcours.orchestrate._config import from_workspace, workspace_scenarios
 from parcours.orchestrate._delivery import ParkedMessage, Resolution
 from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
 from parcours.orchestrate._events import parse_events
-from parcours.orchestrate._measure import dry_run, report, uplift
+from parcours.orchestrate._measure import dry_run, report, uplift, workspace_report
 from parcours.orchestrate._model import Scenario, load_scenario
 from parcours.orchestrate._pressure import Cap
 from parcours.orchestrate._store import Store
@@ -35,10 +34,6 @@ from parcours.orchestrate.channels import (
     WebhookChannel,
     message_id,
 )
-
-if TYPE_CHECKING:
-    from parcours.model import Journey
-    from parcours.workspace import Workspace
 
 __all__ = [
     "Cap",
@@ -63,8 +58,8 @@ __all__ = [
     "message_id",
     "parse_events",
     "report",
-    "report_sections",
     "uplift",
+    "workspace_report",
     "workspace_scenarios",
 ]
 
@@ -74,9 +69,3 @@ LIBRARY = Path(__file__).parent / "library"
 def library_files() -> list[Path]:
     """The ready scenarios shipped with parcours (copy one into ``scenarios/`` to use it)."""
     return sorted(LIBRARY.glob("*.yaml"))
-
-
-def report_sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Any]:
-    from parcours.orchestrate._measure import sections
-
-    return sections(workspace, journey, lang)

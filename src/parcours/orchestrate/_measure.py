@@ -22,10 +22,9 @@ from parcours.orchestrate._store import Store
 from parcours.orchestrate.channels._base import Message, Reconciled, Result
 
 if TYPE_CHECKING:
-    from parcours.model import Journey
     from parcours.workspace import Workspace
 
-__all__ = ["dry_run", "report", "sections", "uplift"]
+__all__ = ["dry_run", "report", "uplift", "workspace_report"]
 
 TRACKED = ("open", "click")
 # the report's columns after ``scenario``, in order
@@ -332,48 +331,26 @@ def _next_due(orch: Orchestrator) -> float | None:
     return None if value is None else float(value)
 
 
-def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Any]:
-    """The report's orchestration section: per-scenario counts when the store has any."""
+def workspace_report(workspace: Workspace) -> Any:
+    """Per-scenario counts (:func:`report`) of the workspace's operational store, or an empty
+    frame when nothing has run yet (a SQLite store not created yet is not created)."""
     from pathlib import Path
 
-    from parcours.i18n import t
+    import pandas as pd
+
     from parcours.orchestrate._config import from_workspace, settings
-    from parcours.render import Section
-
-    title = t("orchestrate.section.title", lang)
-
-    def empty() -> list[Any]:
-        reading = t("orchestrate.section.empty", lang)
-        return [Section(key="orchestrate", title=title, reading=reading, order=80, no_data=True)]
 
     prefix = "sqlite:///"
-    # a SQLite store not created yet: nothing has run (and opening it would create the file)
     store = str(settings(workspace).get("store", workspace.settings.ops_store))
     url = db._url(store, Path(workspace.root))
     sqlite_file = url.startswith(prefix) and not url.endswith(":memory:")
     if sqlite_file and not Path(url[len(prefix) :]).exists():
-        return empty()
+        return pd.DataFrame()
     orch = from_workspace(workspace)
     try:
-        frame = report(orch)
+        return report(orch)
     finally:
         orch.store.dispose()
-    if frame.empty:
-        return empty()
-    html = frame.to_html(index=False, border=0, classes="table")
-    reading = t(
-        "orchestrate.section.reading", lang, scenarios=len(frame), sent=int(frame["sent"].sum())
-    )
-    return [
-        Section(
-            key="orchestrate",
-            title=title,
-            reading=reading,
-            html=html,
-            tables={"orchestrate_scenarios": frame},
-            order=80,
-        )
-    ]
 
 
 def open_tasks(orch: Orchestrator) -> Any:

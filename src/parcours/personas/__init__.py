@@ -16,7 +16,7 @@ best persona only when its score clears the threshold and beats the second by a 
 from __future__ import annotations
 
 from parcours.personas import _messages  # noqa: F401  # registers the package's words
-from parcours.personas._card import evaluate, model_card, truth_reference
+from parcours.personas._card import evaluate, model_card
 from parcours.personas._errors import PersonaError
 from parcours.personas._features import Features, customer_features
 from parcours.personas._model import PersonaModel
@@ -42,7 +42,6 @@ from parcours.personas._project import (
     resemblance,
     score,
 )
-from parcours.personas._report import report_sections
 from parcours.personas._seeds import (
     PersonaWarning,
     Positives,
@@ -80,9 +79,7 @@ __all__ = [
     "model_card",
     "positives",
     "quantify",
-    "report_sections",
     "resemblance",
     "score",
     "select_seeds",
-    "truth_reference",
 ]

@@ -22,6 +22,7 @@ from parcours.personas._errors import PersonaError
 from parcours.personas._model import PersonaModel
 from parcours.personas._persona import DEMO_PERSONAS, Persona, load_personas
 from parcours.personas._seeds import DEFAULT_MIN_POSITIVES, evaluate_driver, positives
+from parcours.warehouse import PERSONA_SCORES, PERSONA_SCORES_COLUMNS
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 UNASSIGNED = "unassigned"
-SCORES_TABLE = "persona_scores"
+SCORES_TABLE = PERSONA_SCORES  # the warehouse's contract: anyone reads it, voc and render do
 RESEMBLANCE_TABLE = "persona_resemblance"
 PROJECTION_FILE = ("out", "personas", "projection.pkl")
 DEFAULT_THRESHOLD = 0.5
@@ -352,7 +353,7 @@ def assignments(workspace: Any) -> pd.DataFrame:
     :class:`PersonaError` if personas were never scored in this workspace.
     """
     frame = _read(workspace, SCORES_TABLE)
-    return frame[["customer_id", "persona", "score", "confidence"]]
+    return frame[list(PERSONA_SCORES_COLUMNS)]
 
 
 def resemblance(workspace: Any) -> pd.DataFrame:

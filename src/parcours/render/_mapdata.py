@@ -2,7 +2,7 @@
 
 The model (stages, touchpoints, irritants...) is always there. Volumes and conversion come from
 the warehouse; satisfaction, emotion and verbatims from ``parcours.voc`` and persona filters from
-``parcours.personas`` when those capabilities are installed and have results. Every lane that
+``parcours.personas`` when those capabilities have results. Every lane that
 has no data keeps a reason (``notes``) so that the map says so rather than showing blanks.
 """
 
@@ -16,7 +16,6 @@ from typing import Any
 from parcours.errors import ParcoursError, RenderError
 from parcours.i18n import CATALOG, Lang, date, t
 from parcours.render import _messages  # noqa: F401  # registers the words
-from parcours.render._sections import optional
 from parcours.render.charts import fmt, signed
 
 __all__ = ["MapData", "Period", "gather", "parse_period"]
@@ -208,15 +207,12 @@ def _interactions(workspace: Any, period: Period | None, persona: str | None) ->
             stop = end + dt.timedelta(days=1)
             table = table.filter(table.ts < ibis.timestamp(f"{stop.isoformat()} 00:00:00+00:00"))
     if persona is not None:
-        assignments = optional("personas", "assignments")
-        if assignments is None:
-            return None, "render.map.no_persona_data"
+        from parcours.personas import assignments
+
         try:
             frame = assignments(workspace)
         except ParcoursError:
             return None, "render.map.no_persona_data"
-        if hasattr(frame, "to_pandas"):
-            frame = frame.to_pandas()
         ids = frame.loc[frame["persona"] == persona, ["customer_id"]].drop_duplicates()
         import ibis
 
@@ -288,8 +284,9 @@ def gather(
     emotion_source = t("render.emotion.declared", lang) if declared else None
     peak_end = None
     voc = None
-    journey_voc = optional("voc", "journey_voc")
-    if workspace is not None and journey_voc is not None:
+    if workspace is not None:
+        from parcours.voc import journey_voc
+
         try:
             voc = journey_voc(workspace, journey, persona=persona, period=period)
         except ParcoursError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -21,7 +21,11 @@ from parcours.render import charts
 from parcours.render._map import map_svg
 from parcours.render._mapdata import _text
 from parcours.render._render import map_data
-from parcours.render._sections import Section, collect_sections, optional
+from parcours.render._section import Section
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -147,10 +151,17 @@ def _fallback_sections(workspace: Any, journey: Any, lang: Lang, keys: set[str])
     return found
 
 
+def collect_sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Section]:
+    """Every section of :data:`parcours.render.sections.BUILDERS` for this journey, in report
+    order (the capabilities load on this first call, so that drawing a map alone stays light)."""
+    from parcours.render import sections
+
+    return sections.collect_sections(workspace, journey, lang)
+
+
 def _nps_by_stage(workspace: Any, journey: Any, lang: Lang) -> Section | None:
-    journey_voc = optional("voc", "journey_voc")
-    if journey_voc is None:
-        return None
+    from parcours.voc import journey_voc
+
     try:
         voc = journey_voc(workspace, journey)
     except ParcoursError:
@@ -203,6 +214,22 @@ def _nps_by_stage(workspace: Any, journey: Any, lang: Lang) -> Section | None:
     )
 
 
+def _span(workspace: Any) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The first and last interaction's time in the workspace's timezone (None when none)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(workspace.settings.timezone)
+    interactions = workspace.table("interactions")
+    row = interactions.aggregate(
+        start=interactions.ts.min(), end=interactions.ts.max()
+    ).to_pyarrow()
+    start, end = (row.column(name)[0].as_py() for name in ("start", "end"))
+    return (
+        None if start is None else start.astimezone(zone),
+        None if end is None else end.astimezone(zone),
+    )
+
+
 def write_report(
     workspace: Any,
     journey: Any,
@@ -246,7 +273,7 @@ def write_report(
             }
         )
     loads = workspace.table("loads").order_by("started_at").to_pandas()
-    span = workspace.warehouse.fetchone("SELECT min(ts), max(ts) FROM interactions")
+    span = _span(workspace)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "j2"]),

@@ -8,21 +8,27 @@
 - Emotion: :func:`emotion_curve` (-2..+2 per stage) and :func:`peak_end`.
 - Experience scoring: :func:`read_reference`, :func:`score_experience`, :func:`score_actions`.
 - Kano: :func:`kano`, :func:`kano_category`. Employees: :func:`employee_experience`.
-- The journey-map contract: :func:`journey_voc` -> :class:`JourneyVoc`; the report:
-  :func:`report_sections`. Errors: :class:`VocError` (a ParcoursError).
+- The journey-map contract: :func:`journey_voc` -> :class:`JourneyVoc` (:func:`stage_rows` picks
+  its per-stage rows). Errors: :class:`VocError` (a ParcoursError).
 """
 
 from __future__ import annotations
 
+from parcours.voc import _messages  # noqa: F401  # registers the package's words
 from parcours.voc._classify import classify_verbatims
 from parcours.voc._emotion import emotion_curve, peak_end, score_emotion
-from parcours.voc._employee import employee_experience
+from parcours.voc._employee import EMPLOYEE_FILES, employee_answers, employee_experience
 from parcours.voc._errors import VocError
-from parcours.voc._irritants import rank_verbatims
-from parcours.voc._journey import JourneyVoc, journey_responses, journey_verbatims, journey_voc
+from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS, rank_verbatims
+from parcours.voc._journey import (
+    JourneyVoc,
+    journey_responses,
+    journey_verbatims,
+    journey_voc,
+    stage_rows,
+)
 from parcours.voc._kano import kano, kano_category
 from parcours.voc._lexicon import CLASSES, THEMES, LexiconResult, classify, detect_lang
-from parcours.voc._report import report_sections
 from parcours.voc._scoring import (
     ExperienceReference,
     read_observations,
@@ -44,7 +50,9 @@ from parcours.voc._survey import satisfaction
 
 __all__ = [
     "CLASSES",
+    "DEFAULT_HALF_LIFE_DAYS",
     "DEFAULT_MIN_N",
+    "EMPLOYEE_FILES",
     "THEMES",
     "ExperienceReference",
     "JourneyVoc",
@@ -59,6 +67,7 @@ __all__ = [
     "csat",
     "detect_lang",
     "emotion_curve",
+    "employee_answers",
     "employee_experience",
     "journey_responses",
     "journey_verbatims",
@@ -71,11 +80,11 @@ __all__ = [
     "rank_verbatims",
     "read_observations",
     "read_reference",
-    "report_sections",
     "satisfaction",
     "score_actions",
     "score_emotion",
     "score_experience",
+    "stage_rows",
     "wilson",
 ]
 

@@ -17,7 +17,7 @@ from parcours.voc._errors import VocError
 from parcours.voc._journey import stage_rows
 from parcours.voc._lexicon import classify
 
-__all__ = ["EMPLOYEE_COLUMNS", "employee_experience"]
+__all__ = ["EMPLOYEE_COLUMNS", "EMPLOYEE_FILES", "employee_answers", "employee_experience"]
 
 EMPLOYEE_COLUMNS = (
     "stage",
@@ -28,6 +28,20 @@ EMPLOYEE_COLUMNS = (
     "customer_n",
     "customer_nps",
 )
+
+EMPLOYEE_FILES = ("employee_survey.csv", "employee_survey.xlsx")
+"""Employee survey answers the report reads from the workspace's raw/ folder when present."""
+
+
+def employee_answers(workspace: Any) -> pd.DataFrame | None:
+    """The employee survey in the workspace's raw/ folder (stage, score, comment), or None."""
+    from parcours.voc._files import read_table
+
+    for name in EMPLOYEE_FILES:
+        path = workspace.path("raw", name)
+        if path.is_file():
+            return read_table(path)
+    return None
 
 
 def _theme_label(theme: str, lang: str) -> str:

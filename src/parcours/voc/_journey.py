@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +22,6 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from parcours.errors import ParcoursError
 from parcours.voc._classify import classify_verbatims, workspace_model
 from parcours.voc._emotion import emotion_curve, peak_end
 from parcours.voc._errors import VocError
@@ -84,39 +82,26 @@ def _journey_model(workspace: Any, journey: Any) -> Any:
 
 
 def _persona_customers(workspace: Any, persona: str) -> Any:
-    """Ibis table of the customer ids assigned to ``persona`` by parcours.personas."""
+    """Ibis table of the customer ids assigned to ``persona`` (warehouse table persona_scores)."""
     table = _assignments(workspace, persona)
     return table.filter(table.persona == persona).select("customer_id").distinct()
 
 
 def _assignments(workspace: Any, persona: str | None) -> Any:
-    """parcours.personas.assignments as an Ibis table (customer_id, persona), or a clear error."""
-    from parcours.warehouse import as_table
+    """The persona of every scored customer (customer_id, persona) as an Ibis table, read from
+    the warehouse table that ``parcours.personas.score`` writes, or a clear error."""
+    from parcours.warehouse import PERSONA_SCORES
 
     what = f"persona {persona!r}" if persona is not None else "group by persona"
-
-    try:
-        module = importlib.import_module("parcours.personas")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("parcours.personas", "parcours"):
-            raise
-        module = None
-    assignments = getattr(module, "assignments", None) if module is not None else None
-    if assignments is None:
-        raise VocError(
-            f"{what}: expected persona assignments from parcours.personas.assignments, "
-            "found no such function in this installation"
-        )
-    try:
-        table = assignments(workspace)
-    except ParcoursError as exc:
+    if PERSONA_SCORES not in workspace.warehouse.tables():
         raise VocError(
             f"{what}: expected scored persona assignments, found none "
-            f"(score the personas first with parcours.personas): {exc}"
-        ) from exc
-    if table is None:
-        raise VocError(f"{what}: expected scored persona assignments, found none")
-    table = as_table(table)
+            "(score the personas first with parcours.personas): "
+            f"expected the table {PERSONA_SCORES} in the warehouse of {workspace.root}, "
+            "found none: personas were never scored "
+            "(run `parcours personas fit` then `parcours personas score`)"
+        )
+    table = workspace.table(PERSONA_SCORES)
     if "customer_id" not in table.columns or "persona" not in table.columns:
         raise VocError(
             "persona assignments: expected columns customer_id and persona, "
@@ -238,7 +223,8 @@ def journey_voc(
     """Satisfaction, emotion curve, ranked verbatims and peak-end of ``journey`` (see module doc).
 
     ``journey``: a journey model, its id, or None for the workspace's only journey. ``persona``
-    keeps the customers :func:`parcours.personas.assignments` puts in that persona. ``period``:
+    keeps the customers that ``parcours.personas`` put in that persona (the warehouse table
+    ``persona_scores``, see :data:`parcours.warehouse.PERSONA_SCORES`). ``period``:
     (start, end) dates, inclusive, in the workspace's timezone. ``emotion_from``:
     ``satisfaction`` (CSAT, else NPS, else the verbatim's polarity) or ``verbatims`` (the lexicon
     polarity of the comments only). ``classifier``: ``lexicon``,

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from parcours.warehouse._duckdb import Warehouse, as_table
-from parcours.warehouse._schema import CANONICAL_DDL, CANONICAL_TABLES
+from parcours.warehouse._schema import (
+    CANONICAL_DDL,
+    CANONICAL_TABLES,
+    PERSONA_SCORES,
+    PERSONA_SCORES_COLUMNS,
+)
 
 
 def __getattr__(name: str) -> object:
@@ -18,6 +23,8 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "CANONICAL_DDL",
     "CANONICAL_TABLES",
+    "PERSONA_SCORES",
+    "PERSONA_SCORES_COLUMNS",
     "SparkWarehouse",
     "Warehouse",
     "as_table",

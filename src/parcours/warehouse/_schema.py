@@ -100,3 +100,10 @@ CANONICAL_DDL: dict[str, str] = {
 }
 
 CANONICAL_TABLES: tuple[str, ...] = tuple(CANONICAL_DDL)
+
+# Derived tables: one capability writes them, anyone reads them from the warehouse (never by
+# importing the writer). Their names and columns are part of the contract.
+PERSONA_SCORES = "persona_scores"
+"""Written by ``parcours.personas.score``: one row per customer, ``persona`` is ``unassigned``
+where no persona is close enough."""
+PERSONA_SCORES_COLUMNS: tuple[str, ...] = ("customer_id", "persona", "score", "confidence")

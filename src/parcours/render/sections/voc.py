@@ -1,20 +1,33 @@
-"""What parcours.voc contributes to `parcours report`: NPS by stage, irritants, emotion curve."""
+"""The voice of the customer's sections of the report: NPS by stage, irritants and
+enchantments, emotion curve, employee experience."""
 
 from __future__ import annotations
 
 import math
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from parcours.i18n import Lang, number, t
-from parcours.voc import _messages  # noqa: F401  # registers the package's words
-from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS
-from parcours.voc._journey import JourneyVoc, _journey_model, journey_voc, stage_rows
-from parcours.voc._stats import DEFAULT_MIN_N
+from parcours.render import charts
+from parcours.render._section import Section, resolve_journey
+from parcours.voc import (
+    DEFAULT_HALF_LIFE_DAYS,
+    DEFAULT_MIN_N,
+    JourneyVoc,
+    detect_lang,
+    employee_answers,
+    employee_experience,
+    journey_voc,
+    stage_rows,
+)
 
-__all__ = ["report_sections"]
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
+
+__all__ = ["sections"]
 
 ORDER = 40  # after the quantification sections of parcours.analytics
 
@@ -40,8 +53,6 @@ def _touchpoint_labels(journey: Any, lang: str) -> dict[str, str]:
 
 def _in_language(examples: list[str], lang: str) -> list[str]:
     """The verbatims written in the report's language first (stable otherwise)."""
-    from parcours.voc._lexicon import detect_lang
-
     return sorted(examples, key=lambda text: detect_lang(text) != lang)
 
 
@@ -62,9 +73,7 @@ def _table(frame: pd.DataFrame, headers: list[str]) -> str:
     return f'<table class="voc"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _nps_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang) -> Any:
-    from parcours.render import Section
-
+def _nps_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang) -> Section:
     rows = stage_rows(voc.satisfaction, "nps")
     order = {s: i for i, s in enumerate(labels)}
     rows = rows.assign(_o=rows["stage"].map(order)).sort_values("_o").drop(columns="_o")
@@ -78,21 +87,16 @@ def _nps_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang) -> Any:
             no_data=True,
         )
     names = [labels.get(s, s) for s in rows["stage"]]
-    try:
-        from parcours.render import charts
-
-        html = charts.bars(
-            names,
-            list(rows["value"]),
-            title=title,
-            lang=lang,
-            low=list(rows["ci_low"]),
-            high=list(rows["ci_high"]),
-            notes=[f"n = {number(n, lang)}" for n in rows["n"]],
-            weak=list(rows["small_sample"]),
-        )
-    except ImportError:
-        html = ""
+    html = charts.bars(
+        names,
+        list(rows["value"]),
+        title=title,
+        lang=lang,
+        low=list(rows["ci_low"]),
+        high=list(rows["ci_high"]),
+        notes=[f"n = {number(n, lang)}" for n in rows["n"]],
+        weak=list(rows["small_sample"]),
+    )
     table = rows[["stage", "value", "ci_low", "ci_high", "n", "small_sample"]].reset_index(
         drop=True
     )
@@ -128,9 +132,7 @@ def _ranking_section(
     kind: str,
     top: int,
     touchpoints: dict[str, str] | None = None,
-) -> Any:
-    from parcours.render import Section
-
+) -> Section:
     name = "irritants" if kind == "irritant" else "enchantments"
     key = f"voc_{name}"
     title = t(f"voc.title.{name}", lang)
@@ -176,9 +178,7 @@ def _ranking_section(
     )
 
 
-def _emotion_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang, journey: Any) -> Any:
-    from parcours.render import Section
-
+def _emotion_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang, journey: Any) -> Section:
     title = t("voc.title.emotion", lang)
     curve = voc.emotion
     if curve.empty:
@@ -189,18 +189,13 @@ def _emotion_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang, journe
     stages = list(labels)
     values = [by_stage.get(s) for s in stages]
     moments = [i for i, s in enumerate(journey.stage_order()) if s.moment_of_truth]
-    try:
-        from parcours.render import charts
-
-        html = charts.line(
-            [labels[s] for s in stages],
-            [None if v is None else float(v) for v in values],
-            title=title,
-            lang=lang,
-            highlight=moments,
-        )
-    except ImportError:
-        html = ""
+    html = charts.line(
+        [labels[s] for s in stages],
+        [None if v is None else float(v) for v in values],
+        title=title,
+        lang=lang,
+        highlight=moments,
+    )
     peak = voc.peak_end
     peak_text = "—" if peak is None or math.isnan(peak) else number(peak, lang, 2)
     shown = pd.DataFrame(
@@ -222,31 +217,13 @@ def _emotion_section(voc: JourneyVoc, labels: dict[str, str], lang: Lang, journe
     )
 
 
-EMPLOYEE_FILES = ("employee_survey.csv", "employee_survey.xlsx")
-"""Employee survey answers the report reads from the workspace's raw/ folder when present."""
-
-
-def employee_answers(workspace: Any) -> pd.DataFrame | None:
-    """The employee survey in raw/ (stage, score, comment), or None."""
-    from parcours.voc._files import read_table
-
-    for name in EMPLOYEE_FILES:
-        path = workspace.path("raw", name)
-        if path.is_file():
-            return read_table(path)
-    return None
-
-
 def _employee_section(
     voc: JourneyVoc,
     labels: dict[str, str],
     lang: Lang,
     journey: Any,
     answers: pd.DataFrame | None,
-) -> Any:
-    from parcours.render import Section
-    from parcours.voc._employee import employee_experience
-
+) -> Section:
     title = t("voc.title.employees", lang)
     frame = answers if answers is not None else pd.DataFrame({"stage": [], "score": []})
     table = employee_experience(frame, journey=journey, customer=voc, lang=lang)
@@ -292,10 +269,11 @@ def _employee_section(
     )
 
 
-def report_sections(workspace: Any, journey: Any, lang: str) -> list[Any]:
-    """NPS by stage with intervals, irritant and enchantment rankings, emotion curve + peak-end."""
+def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Section]:
+    """NPS by stage with intervals, irritant and enchantment rankings, emotion curve + peak-end,
+    and the employees' experience beside the customers'."""
     language: Lang = "en" if lang == "en" else "fr"
-    model = _journey_model(workspace, journey)
+    model = resolve_journey(workspace, journey)
     voc = journey_voc(workspace, model)
     labels = _stage_labels(model, language)
     touchpoints = _touchpoint_labels(model, language)

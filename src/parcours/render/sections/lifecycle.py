@@ -1,15 +1,20 @@
-"""The lifecycle's contribution to the report: flows between states, RFM segments, churn rate."""
+"""The lifecycle's sections of the report: flows between states, RFM segments, churn rate."""
 
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcours.i18n import Lang, date, percent, t
-from parcours.lifecycle._errors import LifecycleError
-from parcours.render import Section, charts
+from parcours.lifecycle import LifecycleError, rfm, rfm_segments, workspace_lifecycle
+from parcours.render import charts
+from parcours.render._section import Section
 
-__all__ = ["report_sections"]
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
+
+__all__ = ["sections"]
 
 ORDER = 50
 
@@ -87,8 +92,6 @@ def _churn(view: Any, freq: str, lang: Lang) -> Section:
 
 
 def _rfm(workspace: Any, lang: Lang) -> Section:
-    from parcours.lifecycle._rfm import rfm, rfm_segments
-
     title = t("lifecycle.title.rfm", lang)
     transactions = workspace.table("transactions")
     if int(transactions.count().execute()) == 0:
@@ -128,11 +131,9 @@ def _rfm(workspace: Any, lang: Lang) -> Section:
     )
 
 
-def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
+def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Section]:
     """Lifecycle flows over the last year, churn rate per quarter with its definition, and the
     RFM segments with their revenue share."""
-    from parcours.lifecycle._workspace import workspace_lifecycle
-
     lg: Lang = "en" if lang == "en" else "fr"
     try:
         view = workspace_lifecycle(workspace, freq="Q", journey=journey, lang=lg)

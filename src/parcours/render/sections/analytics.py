@@ -1,26 +1,35 @@
-"""The analytics' contribution to the report: matrix heatmap, stage funnel, Sankey of the top
+"""The analytics' sections of the report: matrix heatmap, stage funnel, Sankey of the top
 paths, time between stages, blocking points, redundancies and ruptures — each with a one-line
 reading in the report's language and its numbers as tables (written beside the report as CSV)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parcours.analytics import _messages  # noqa: F401  # registers the package's words
-from parcours.analytics._common import SEPARATOR
-from parcours.analytics._detect import blocking_points, main_stages, redundancies, ruptures, timing
-from parcours.analytics._funnel import stage_funnel
-from parcours.analytics._matrix import (
+from parcours.analytics import (
+    PATH_SEPARATOR,
+    blocking_points,
+    main_stages,
     matrix,
     missing_touchpoints,
+    paths,
     preferred_channels,
+    redundancies,
+    ruptures,
+    stage_funnel,
+    timing,
     undefined_event_codes,
 )
-from parcours.analytics._paths import paths
 from parcours.i18n import Lang, number, percent, t
-from parcours.render import Section, charts
+from parcours.model import text
+from parcours.render import charts
+from parcours.render._section import Section, resolve_journey
 
-__all__ = ["report_sections"]
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
+
+__all__ = ["sections"]
 
 DAY = 86400.0
 FUNNEL_WINDOW_DAYS = 365
@@ -41,8 +50,6 @@ def _table(frame: Any, lang: Lang, headers: dict[str, str], shares: tuple[str, .
 
 class _Labels:
     def __init__(self, journey: Any, lang: Lang) -> None:
-        from parcours.model import text
-
         self.stage = {s.id: text(s.label, lang) for s in journey.stages}
         self.channel = {c.id: text(c.label, lang) for c in journey.channels}
         self.touchpoint = {
@@ -63,7 +70,7 @@ def _records(frame: Any) -> list[Any]:
     return list(frame.itertuples())
 
 
-def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
+def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Section]:
     """The analytics sections of the report (see the module docstring)."""
     lg: Lang = "en" if lang == "en" else "fr"
     interactions = workspace.table("interactions")
@@ -77,15 +84,16 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
                 no_data=True,
             )
         ]
+    journey = resolve_journey(workspace, journey)
     labels = _Labels(journey, lg)
-    sections = [_matrix_section(interactions, journey, labels, lg)]
+    found = [_matrix_section(interactions, journey, labels, lg)]
     stages = main_stages(journey)
     if len(stages) >= 2:
-        sections.append(_funnel_section(interactions, journey, stages, labels, lg))
-        sections.append(_timing_section(interactions, stages, labels, lg))
-        sections.append(_blocking_section(interactions, stages, labels, lg))
+        found.append(_funnel_section(interactions, journey, stages, labels, lg))
+        found.append(_timing_section(interactions, stages, labels, lg))
+        found.append(_blocking_section(interactions, stages, labels, lg))
     else:
-        sections.append(
+        found.append(
             Section(
                 key="analytics_funnel",
                 title=t("analytics.funnel.title", lg),
@@ -94,9 +102,9 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
                 no_data=True,
             )
         )
-    sections.append(_paths_section(interactions, labels, lg))
-    sections.append(_friction_section(interactions, journey, labels, lg))
-    return sections
+    found.append(_paths_section(interactions, labels, lg))
+    found.append(_friction_section(interactions, journey, labels, lg))
+    return found
 
 
 def _matrix_section(interactions: Any, journey: Any, labels: _Labels, lg: Lang) -> Section:
@@ -206,7 +214,7 @@ def _paths_section(interactions: Any, labels: _Labels, lg: Lang) -> Section:
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
     for path, count in zip(top.path, top.sessions, strict=True):
-        parts = str(path).split(SEPARATOR)
+        parts = str(path).split(PATH_SEPARATOR)
         for i, tp in enumerate(parts):
             node = f"{i + 1}·{tp}"
             columns[node] = i
@@ -216,7 +224,7 @@ def _paths_section(interactions: Any, labels: _Labels, lg: Lang) -> Section:
             triples[key] = triples.get(key, 0.0) + float(count)
     shown = top.assign(
         path=[
-            " > ".join(labels.touchpoint.get(tp, tp) for tp in str(p).split(SEPARATOR))
+            " > ".join(labels.touchpoint.get(tp, tp) for tp in str(p).split(PATH_SEPARATOR))
             for p in top.path
         ]
     )
@@ -402,8 +410,6 @@ def _friction_section(interactions: Any, journey: Any, labels: _Labels, lg: Lang
         )
     for r in _records(breaks):
         rupture = next((x for x in journey.ruptures if x.id == r.rupture), None)
-        from parcours.model import text
-
         reading += t(
             "analytics.friction.rupture",
             lg,

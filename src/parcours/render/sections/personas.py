@@ -1,20 +1,22 @@
-"""The personas' contribution to the report: their weight in the base and one card per persona."""
+"""The personas' sections of the report: their weight in the base and one card per persona."""
 
 from __future__ import annotations
 
 import dataclasses
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcours.i18n import Lang, number, percent, t
 from parcours.model import text
-from parcours.personas import _messages  # noqa: F401  # registers the package's words
-from parcours.personas._card import model_card
-from parcours.personas._errors import PersonaError
-from parcours.personas._project import UNASSIGNED, load_projection, quantify
-from parcours.render import Section, charts
+from parcours.personas import UNASSIGNED, PersonaError, load_projection, model_card, quantify
+from parcours.render import charts
+from parcours.render._section import Section
 
-__all__ = ["report_sections"]
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
+
+__all__ = ["sections"]
 
 
 def _bars(weights: Any, names: dict[str, str], lang: Lang) -> str:
@@ -32,7 +34,7 @@ def _bars(weights: Any, names: dict[str, str], lang: Lang) -> str:
     )
 
 
-def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
+def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[Section]:
     """Persona weights (customers, prospects, revenue) and one card per persona, if scored."""
     lg: Lang = "en" if lang == "en" else "fr"
     try:
@@ -79,7 +81,7 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
         share=percent(float(top["share"]), lg),
         revenue=percent(float(top["revenue_share"]), lg),
     )
-    sections = [
+    found = [
         Section(
             key="personas",
             title=t("personas.section.title", lg),
@@ -124,7 +126,7 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
         parts.append(f"<h4>{escape(t('personas.card.drivers', lg))}</h4><ul>{drivers}</ul>")
         single = dataclasses.replace(projection, fits=[f])
         parts.append(f"<pre>{escape(model_card(single, lg))}</pre>")
-        sections.append(
+        found.append(
             Section(
                 key=f"persona_{p.id.replace('-', '_')}",
                 title=text(p.name, lg),
@@ -133,4 +135,4 @@ def report_sections(workspace: Any, journey: Any, lang: str) -> list[Section]:
                 order=61 + k,
             )
         )
-    return sections
+    return found
