@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from parcours.i18n import Lang, number, percent, t
 from parcours.model import text
@@ -12,10 +12,12 @@ from parcours.personas._project import UNASSIGNED, Projection
 if TYPE_CHECKING:
     import pandas as pd
 
+    from parcours.workspace import Workspace
+
 __all__ = ["evaluate", "model_card", "truth_reference"]
 
 
-def truth_reference(workspace: Any) -> tuple[pd.DataFrame, dict[str, int]] | None:
+def truth_reference(workspace: Workspace) -> tuple[pd.DataFrame, dict[str, int]] | None:
     """The demo's planted personas as (customer_id, persona) and true sizes, if the workspace
     holds a demo truth (``truth/truth.json``); else None.
 
