@@ -6,9 +6,16 @@ import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from parcours.errors import ParcoursError, WorkspaceError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from parcours.ingest import LoadReport
+    from parcours.model import Journey
+    from parcours.warehouse import Warehouse
 
 SETTINGS_FILE = "parcours.toml"
 FOLDERS = ("journeys", "personas", "scenarios", "mappings", "raw")
@@ -97,7 +104,7 @@ class Workspace:
     def __init__(self, root: Path, settings: Settings) -> None:
         self.root = root
         self.settings = settings
-        self._warehouse: Any = None
+        self._warehouse: Warehouse | None = None
 
     # -- making and finding ---------------------------------------------------------------------
     @classmethod
@@ -137,8 +144,13 @@ class Workspace:
 
     # -- data -------------------------------------------------------------------------------------
     @property
-    def warehouse(self) -> Any:
-        """The analytics warehouse (DuckDB file), opened on first use."""
+    def warehouse(self) -> Warehouse:
+        """The analytics warehouse (DuckDB file), opened on first use.
+
+        Code that runs on any engine uses only the :class:`parcours.warehouse.BaseWarehouse`
+        contract of it; ingest uses its bulk-loading capability. (When a workspace can choose its
+        engine, this becomes the chosen engine's warehouse, typed ``BaseWarehouse``.)
+        """
         if self._warehouse is None:
             from parcours.warehouse import Warehouse
 
@@ -149,7 +161,7 @@ class Workspace:
             )
         return self._warehouse
 
-    def table(self, name: str) -> Any:
+    def table(self, name: str) -> ir.Table:
         """A canonical table as an Ibis table expression (``.to_pandas()`` to materialise)."""
         return self.warehouse.table(name)
 
@@ -160,14 +172,14 @@ class Workspace:
         mapping: Path | str | Any,
         source: str | None = None,
         progress: bool | Callable[[str, int, int], None] = False,
-    ) -> list[Any]:
+    ) -> list[LoadReport]:
         """Load raw exports through a mapping; see :func:`parcours.ingest.ingest`."""
         from parcours.ingest import ingest
 
         paths: Sequence[Path | str] = [files] if isinstance(files, str | Path) else list(files)
         return ingest(self, paths, mapping=mapping, source=source, progress=progress)
 
-    def quarantine(self, *, source: str | None = None, load_id: str | None = None) -> Any:
+    def quarantine(self, *, source: str | None = None, load_id: str | None = None) -> ir.Table:
         """Rejected rows with file, row, column, value and reason (an Ibis table)."""
         table = self.table("quarantine")
         if source is not None:
@@ -176,7 +188,7 @@ class Workspace:
             table = table.filter(table.load_id == load_id)
         return table.order_by(["ingested_at", "file", "row"])
 
-    def loads(self) -> Any:
+    def loads(self) -> ir.Table:
         table = self.table("loads")
         return table.order_by("started_at")
 
@@ -187,7 +199,7 @@ class Workspace:
     def journey_files(self) -> list[Path]:
         return sorted((self.root / "journeys").glob("*.y*ml"))
 
-    def journey(self, name: str | None = None) -> Any:
+    def journey(self, name: str | None = None) -> Journey:
         """Load a journey map of the workspace by id or file stem (the only one if not given)."""
         from parcours.model import load_journey
 
@@ -211,7 +223,7 @@ class Workspace:
             + (", ".join(f.stem for f in files) or "none")
         )
 
-    def journey_or_none(self) -> Any:
+    def journey_or_none(self) -> Journey | None:
         """The workspace's journey map, or None when it has none, several, or one that does not
         load: for what works without a map (lifecycle, personas, orchestrate)."""
         try:

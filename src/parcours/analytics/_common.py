@@ -7,12 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import ibis
-import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
 from parcours.errors import AnalyticsError
-from parcours.warehouse import as_table
+from parcours.warehouse import as_table, dialect_of
 
 __all__ = [
     "SEPARATOR",
@@ -84,62 +82,20 @@ def parse_duration(value: Any, what: str = "duration") -> float:
     )
 
 
-@ibis.udf.scalar.builtin(  # type: ignore[untyped-decorator]  # Ibis does not type it
-    name="epoch_ms", signature=((idt.Timestamp(timezone="UTC"),), idt.int64)
-)
-def _epoch_ms(ts: Any) -> Any:  # DuckDB's epoch_ms: milliseconds since 1970, time zone aware
-    ...
-
-
 def seconds(ts: ir.TimestampValue) -> ir.FloatingValue:
-    """Seconds since the epoch to the millisecond, the same on every engine.
-
-    DuckDB has a fast exact function for it; elsewhere (Spark cannot extract microseconds through
-    Ibis) whole seconds plus the milliseconds.
-    """
-    if _engine(ts) == "duckdb":
-        value: ir.FloatingValue = _epoch_ms(ts).cast("float64") / 1e3
-        return value
-    whole = ts.epoch_seconds().cast("float64").floor()
-    return whole + ts.millisecond().cast("float64") / 1e3
-
-
-@ibis.udf.scalar.builtin(  # type: ignore[untyped-decorator]  # Ibis does not type it
-    name="list_aggregate",
-    signature=((idt.Array(idt.float64), idt.string, idt.float64), idt.float64),
-)
-def _list_quantile(values: Any, function: Any, q: Any) -> Any:  # DuckDB's list_aggregate
-    ...
-
-
-def _engine(value: ir.Value) -> str:
-    try:
-        return str(value.get_backend().name)
-    except Exception:  # an unbound expression: Ibis' default engine
-        return "duckdb"
+    """Seconds since the epoch to the millisecond, the same on every engine (its dialect's form)."""
+    return dialect_of(ts).seconds(ts)
 
 
 def quantile(value: ir.NumericColumn, q: float) -> ir.FloatingScalar:
-    """The exact ``q`` quantile of ``value`` (linear interpolation, nulls ignored) as an aggregate.
-
-    On DuckDB the values of each group are collected into a list and the quantile taken on the
-    list: the same result as ``quantile_cont`` but DuckDB's grouped quantile aggregate keeps a
-    costly state per group and thread, which on 50M events spilled tens of GB to disk (the list
-    form runs in memory, as fast as a plain ``avg``). Other engines use their quantile aggregate.
-    """
-    if _engine(value) == "duckdb":
-        result: ir.FloatingScalar = _list_quantile(
-            value.cast("float64").collect(include_null=True), "quantile_cont", q
-        )
-        return result
-    return value.quantile(q)
+    """The exact ``q`` quantile of ``value`` (linear interpolation, nulls ignored) as an aggregate,
+    in the fastest exact form of the engine it runs on (see :class:`parcours.warehouse.Dialect`)."""
+    return dialect_of(value).quantile(value, q)
 
 
 def median(value: ir.NumericColumn) -> ir.FloatingScalar:
     """The exact median of ``value`` as an aggregate (see :func:`quantile`)."""
-    if _engine(value) == "duckdb":
-        return quantile(value, 0.5)
-    return value.median()
+    return dialect_of(value).median(value)
 
 
 def events_table(data: Any, columns: Columns, needed: tuple[str, ...]) -> ir.Table:

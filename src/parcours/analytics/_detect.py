@@ -18,6 +18,7 @@ from parcours.analytics._common import (
     seconds,
     tiebreak,
 )
+from parcours.model import Journey
 
 __all__ = ["blocking_points", "main_stages", "redundancies", "ruptures", "timing"]
 
@@ -204,7 +205,7 @@ def _defined_ruptures(
     ).order_by([ibis.desc("customers"), "from_touchpoint"])
 
 
-def main_stages(journey: Any) -> list[str]:
+def main_stages(journey: Journey) -> list[str]:
     """The stages a customer goes through in turn: every stage before the last phase, then the
     first stage of the last phase (later ones, such as complaints or cancelling, are branches)."""
     ordered = journey.stage_order()
@@ -217,11 +218,11 @@ def main_stages(journey: Any) -> list[str]:
 
 
 def _staged_events(
-    events: Any, stages: Sequence[str] | Any, customer: str, ts: str
+    events: Any, stages: Sequence[str] | Journey, customer: str, ts: str
 ) -> tuple[list[str], ir.Table]:
     """The stage ids in order (``stages``, or a journey map's :func:`main_stages`) and the events,
     which must have a stage column."""
-    ids = main_stages(stages) if hasattr(stages, "stage_order") else list(stages)
+    ids = main_stages(stages) if isinstance(stages, Journey) else list(stages)
     if len(ids) < 2:
         raise AnalyticsError(f"expected at least two stages, found {len(ids)}")
     t = events_table(events, Columns(customer=customer, ts=ts), ("customer", "ts"))
@@ -238,7 +239,7 @@ def _stage_firsts(t: ir.Table, stages: list[str]) -> ir.Table:
 
 def blocking_points(
     events: Any,
-    stages: Sequence[str] | Any,
+    stages: Sequence[str] | Journey,
     *,
     customer: str = "customer_id",
     ts: str = "ts",
@@ -292,7 +293,7 @@ def blocking_points(
 
 def timing(
     events: Any,
-    stages: Sequence[str] | Any,
+    stages: Sequence[str] | Journey,
     by: str | None = None,
     *,
     customers: Any = None,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -39,6 +39,9 @@ from parcours.analytics._common import (
     seconds,
     tiebreak,
 )
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
 
 __all__ = ["Exclusion", "FunnelResult", "Step", "funnel", "stage_funnel"]
 
@@ -534,7 +537,7 @@ def _steps_table(per_customer: ir.Table, steps: list[Step], breakdown: str | Non
 
 def stage_funnel(
     events: Any,
-    journey: Any,
+    journey: Journey,
     stages: Sequence[str] | None = None,
     window: Any = "90d",
     **kwargs: Any,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
 
 from parcours.errors import AnalyticsError
 from parcours.warehouse import as_table
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
 
 
 def stage_channel_matrix(interactions: Any) -> ir.Table:
@@ -129,7 +132,7 @@ def preferred_channels(interactions: Any, direction: str | None = "pull") -> ir.
     return out.order_by("stage")
 
 
-def missing_touchpoints(interactions: Any, journey: Any) -> ir.Table:
+def missing_touchpoints(interactions: Any, journey: Journey) -> ir.Table:
     """Touchpoints the journey map defines but no interaction shows: touchpoint, stage, channel,
     direction, nature."""
     import pandas as pd

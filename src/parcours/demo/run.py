@@ -13,7 +13,7 @@ from rich.table import Table
 
 from parcours.demo._catalog import JOURNEY_PATH, MAPPINGS_DIR
 from parcours.demo._generate import generate
-from parcours.i18n import number, t
+from parcours.i18n import Lang, number, t
 from parcours.workspace import Workspace
 
 JOURNEY_FILE = "mutuelle-horizon.yaml"
@@ -21,7 +21,8 @@ JOURNEY_FILE = "mutuelle-horizon.yaml"
 
 def prepare_workspace(out_dir: Path, lang: str = "fr") -> Workspace:
     """A workspace holding the demo journey map and the mappings of its exports."""
-    ws = Workspace.init(out_dir, name="Mutuelle Horizon (démo)", lang=lang)  # type: ignore[arg-type]
+    language: Lang = "en" if lang == "en" else "fr"
+    ws = Workspace.init(out_dir, name="Mutuelle Horizon (démo)", lang=language)
     shutil.copyfile(JOURNEY_PATH, ws.path("journeys", JOURNEY_FILE))
     for mapping in sorted(MAPPINGS_DIR.glob("*.yaml")):
         shutil.copyfile(mapping, ws.path("mappings", mapping.name))
@@ -94,9 +95,9 @@ def run_demo(
     for r in reports:
         grid.add_row(
             Path(r.file).name,
-            number(r.rows_read, lang),  # type: ignore[arg-type]
-            number(r.rows_loaded, lang),  # type: ignore[arg-type]
-            number(r.rows_quarantined, lang),  # type: ignore[arg-type]
+            number(r.rows_read, ws.settings.lang),
+            number(r.rows_loaded, ws.settings.lang),
+            number(r.rows_quarantined, ws.settings.lang),
         )
     console.print(grid)
     console.print(t("demo.truth", path=str(files.truth.parent)), markup=False)

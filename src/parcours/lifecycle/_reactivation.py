@@ -18,8 +18,8 @@ import ibis
 import numpy as np
 
 from parcours._intervals import newcombe, wilson
+from parcours.i18n import Lang, number, percent, t
 from parcours.i18n import date as fmt_date
-from parcours.i18n import number, percent, t
 from parcours.lifecycle._errors import LifecycleError
 from parcours.lifecycle._states import CUSTOMER_STATES, Thresholds, lifecycle_states, utc_stamp
 from parcours.warehouse import as_table
@@ -354,12 +354,13 @@ def _is_time(value: Any) -> bool:
     return isinstance(value, dt.datetime) and value == value  # NaT is a datetime unequal to itself
 
 
-def _reason(row: Any, lang: str, share: float, labels: dict[str, str]) -> str:
+def _reason(row: Any, language: str, share: float, labels: dict[str, str]) -> str:
+    lang: Lang = "fr" if language == "fr" else "en"
     parts = []
     days = "" if math.isnan(row["days_since_activity"]) else int(row["days_since_activity"])
     state = row["state"]
     if state == "lost" and _is_time(row.get("last_cancel")):
-        parts.append(t("lifecycle.reason.cancelled", lang, date=fmt_date(row["last_cancel"], lang)))  # type: ignore[arg-type]
+        parts.append(t("lifecycle.reason.cancelled", lang, date=fmt_date(row["last_cancel"], lang)))
     elif state == "lost":
         parts.append(t("lifecycle.reason.lost", lang, days=days))
     elif state in ("at_risk", "inactive"):
@@ -368,8 +369,8 @@ def _reason(row: Any, lang: str, share: float, labels: dict[str, str]) -> str:
         t(
             "lifecycle.reason.value",
             lang,
-            value=number(float(row["value"]), lang, 0),  # type: ignore[arg-type]
-            share=percent(share, lang, 0),  # type: ignore[arg-type]
+            value=number(float(row["value"]), lang, 0),
+            share=percent(share, lang, 0),
         )
     )
     irritant_at = row.get("last_irritant_at")
@@ -381,8 +382,8 @@ def _reason(row: Any, lang: str, share: float, labels: dict[str, str]) -> str:
                 "lifecycle.reason.irritant",
                 lang,
                 stage=stage or "?",
-                score=number(float(row["last_irritant_score"]), lang, 0),  # type: ignore[arg-type]
-                date=fmt_date(irritant_at, lang),  # type: ignore[arg-type]
+                score=number(float(row["last_irritant_score"]), lang, 0),
+                date=fmt_date(irritant_at, lang),
             )
         )
     if row.get("complaints_365", 0) and _is_time(row.get("last_complaint_at")):
@@ -390,7 +391,7 @@ def _reason(row: Any, lang: str, share: float, labels: dict[str, str]) -> str:
             t(
                 "lifecycle.reason.complaint",
                 lang,
-                date=fmt_date(row["last_complaint_at"], lang),  # type: ignore[arg-type]
+                date=fmt_date(row["last_complaint_at"], lang),
             )
         )
     return "; ".join(parts)

@@ -26,7 +26,7 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
@@ -35,6 +35,10 @@ import numpy as np
 from parcours.i18n import t
 from parcours.lifecycle._errors import LifecycleError
 from parcours.warehouse import as_table
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
 
 __all__ = [
     "CUSTOMER_STATES",
@@ -203,7 +207,7 @@ def lifecycle_events(
 
 
 def workspace_events(
-    workspace: Any, journey: Any | None = None, activity: str = "pull"
+    workspace: Workspace, journey: Journey | None = None, activity: str = "pull"
 ) -> tuple[ir.Table, bool]:
     """Events of a workspace and whether it is contractual (cancellations were recorded).
 

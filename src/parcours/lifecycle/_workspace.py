@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcours.i18n import t
 from parcours.lifecycle._btyd import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD
@@ -19,6 +19,10 @@ from parcours.lifecycle._states import (
     workspace_events,
 )
 from parcours.lifecycle._summary import UNIT_DAYS, summary
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
 
 __all__ = [
     "MODELS",
@@ -141,12 +145,12 @@ def _end(events: Any) -> Any:
 
 
 def workspace_lifecycle(
-    workspace: Any,
+    workspace: Workspace,
     at: dt.date | dt.datetime | str | None = None,
     start: dt.date | dt.datetime | str | None = None,
     thresholds: Thresholds | None = None,
     freq: str = "Q",
-    journey: Any | None = None,
+    journey: Journey | None = None,
     lang: str = "en",
 ) -> LifecycleView:
     """States on ``at`` (default: the last event), transitions since ``start`` (default: one
@@ -169,14 +173,14 @@ def workspace_lifecycle(
 
 
 def workspace_targets(
-    workspace: Any,
+    workspace: Workspace,
     at: dt.date | dt.datetime | str | None = None,
     thresholds: Thresholds | None = None,
     min_value_quantile: float = 0.5,
     control_share: float = 0.0,
     horizon_days: float = 180.0,
     seed: int = 0,
-    journey: Any | None = None,
+    journey: Journey | None = None,
     lang: str = "en",
 ) -> Any:
     """Reactivation targets of a workspace on ``at`` (default: the last event), with behaviour
@@ -187,7 +191,7 @@ def workspace_targets(
         journey = workspace.journey_or_none()
     labels = {}
     if journey is not None:
-        labels = {s.id: s.label.get(lang) or s.id for s in journey.stages}
+        labels = {s.id: _label(s.label, lang) or s.id for s in journey.stages}
     events, contract = workspace_events(workspace, journey)
     end = pd.Timestamp(at) if at is not None else _end(events)
     th = thresholds or Thresholds(contract=contract)
@@ -208,3 +212,8 @@ def workspace_targets(
         lang=lang,
         labels=labels,
     )
+
+
+def _label(label: str | dict[str, str], lang: str) -> str | None:
+    """A stage label in ``lang`` (None when it has none in that language)."""
+    return label.get(lang) if isinstance(label, dict) else label

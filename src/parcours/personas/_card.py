@@ -13,6 +13,7 @@ from parcours.personas._project import UNASSIGNED, Projection
 if TYPE_CHECKING:
     import pandas as pd
 
+
 __all__ = ["evaluate", "model_card"]
 
 

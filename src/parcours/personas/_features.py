@@ -35,6 +35,9 @@ from parcours.personas._errors import PersonaError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
+
 __all__ = ["Features", "customer_features"]
 
 _SKIP = {"customer_id", "updated_at", "first_seen", "last_seen", "created_at"}
@@ -92,7 +95,7 @@ class Features:
         raise KeyError(feature)
 
 
-def _channel_kinds(journey: Any) -> dict[str, str]:
+def _channel_kinds(journey: Journey | None) -> dict[str, str]:
     kinds = dict(_DEFAULT_KINDS)
     if journey is not None:
         for channel in getattr(journey, "channels", []):
@@ -105,9 +108,9 @@ def _safe(name: Any) -> str:
 
 
 def customer_features(
-    workspace: Any,
+    workspace: Workspace,
     *,
-    journey: Any = None,
+    journey: Journey | None = None,
     as_of: dt.datetime | None = None,
 ) -> Features:
     """Build every customer's features from a workspace's warehouse.

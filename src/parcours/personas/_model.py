@@ -113,7 +113,7 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         raise ValueError(f"estimator: expected 'boosting' or 'logistic', found {self.estimator!r}")
 
     def _threads(self) -> Any:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # ships no types
 
         if self.n_threads is None:
             return contextlib.nullcontext()
@@ -124,12 +124,12 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         with self._threads():
             return self._fit(X, y)
 
-    def _fit(self, X: Any, y: Any) -> PersonaModel:  # noqa: N803
+    def _fit(self, X: Any, y: Any) -> PersonaModel:  # noqa: N803  # X is the scikit-learn name for the samples
         from sklearn.metrics import roc_auc_score
         from sklearn.model_selection import StratifiedKFold
         from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64)  # noqa: N806
+        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64)  # noqa: N806  # X is the scikit-learn name for the samples
         check_classification_targets(y)
         if type_of_target(y) != "binary":
             raise ValueError(
@@ -174,16 +174,16 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
         self.n_iter_ = int(getattr(final, "n_iter_", None) or np.max(final[-1].n_iter_))
         return self
 
-    def predict_proba(self, X: Any) -> Any:  # noqa: N803
+    def predict_proba(self, X: Any) -> Any:  # noqa: N803  # X is the scikit-learn name for the samples
         """Columns (not the persona, the persona): ``p(y=1|x) = min(1, p(s=1|x) / c)``."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)  # noqa: N806
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)  # noqa: N806  # X is the scikit-learn name for the samples
         with self._threads():
             raw = self.estimator_.predict_proba(X[:, self.features_])[:, 1]
             p = np.minimum(1.0, raw / self.c_)
         return np.column_stack([1.0 - p, p])
 
-    def resemblance(self, X: Any) -> Any:  # noqa: N803
+    def resemblance(self, X: Any) -> Any:  # noqa: N803  # X is the scikit-learn name for the samples
         """``p(y=1|x)`` alone, scored in batches (fast path for large bases, float32 accepted)."""
         check_is_fitted(self)
         matrix = np.asarray(X)
@@ -207,7 +207,7 @@ class PersonaModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # skl
                 out[start : start + step] = self.estimator_.predict_proba(chunk)[:, 1]
         return np.minimum(1.0, out / self.c_)
 
-    def predict(self, X: Any) -> Any:  # noqa: N803
+    def predict(self, X: Any) -> Any:  # noqa: N803  # X is the scikit-learn name for the samples
         """The persona's label where the resemblance is at least ``threshold``."""
         p = self.predict_proba(X)[:, 1]
         return self.classes_[(p >= self.threshold).astype(int)]

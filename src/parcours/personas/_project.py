@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from parcours.personas._features import Features
+    from parcours.workspace import Workspace
 
 __all__ = [
     "UNASSIGNED",
@@ -148,7 +149,7 @@ def _check_features(persona: Persona, features: Features) -> None:
 
 
 def fit(
-    workspace: Any,
+    workspace: Workspace,
     personas: Any = None,
     *,
     min_positives: int = DEFAULT_MIN_POSITIVES,
@@ -236,12 +237,12 @@ def fit(
     return projection
 
 
-def projection_path(workspace: Any) -> Path:
+def projection_path(workspace: Workspace) -> Path:
     path: Path = workspace.path(*PROJECTION_FILE)
     return path
 
 
-def save_projection(workspace: Any, projection: Projection) -> Path:
+def save_projection(workspace: Workspace, projection: Projection) -> Path:
     path = projection_path(workspace)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -250,7 +251,7 @@ def save_projection(workspace: Any, projection: Projection) -> Path:
     return path
 
 
-def load_projection(workspace: Any) -> Projection:
+def load_projection(workspace: Workspace) -> Projection:
     """The projection saved by :func:`fit` (a file the workspace's owner wrote: pickle)."""
     path = projection_path(workspace)
     if not path.is_file():
@@ -297,7 +298,7 @@ def assign(
 
 
 def score(
-    workspace: Any,
+    workspace: Workspace,
     projection: Projection | None = None,
     *,
     threshold: float | None = None,
@@ -324,20 +325,14 @@ def score(
         .reset_index()
         .melt(id_vars="customer_id", var_name="persona", value_name="score")
     )
-    wh = workspace.warehouse
     for name, frame in ((SCORES_TABLE, result), (RESEMBLANCE_TABLE, long)):
-        view = f"_parcours_{name}"
-        wh.register(view, pd.DataFrame(frame))
-        try:
-            wh.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {view}")
-        finally:
-            wh.unregister(view)
+        workspace.warehouse.write_table(name, pd.DataFrame(frame))
     return result
 
 
-def _read(workspace: Any, name: str) -> pd.DataFrame:
+def _read(workspace: Workspace, name: str) -> pd.DataFrame:
     wh = workspace.warehouse
-    if name not in wh.tables():
+    if not wh.has_table(name):
         raise PersonaError(
             f"expected the table {name} in the warehouse of {workspace.root}, found none: "
             "personas were never scored (run `parcours personas fit` then `parcours personas score`)"
@@ -346,7 +341,7 @@ def _read(workspace: Any, name: str) -> pd.DataFrame:
     return frame
 
 
-def assignments(workspace: Any) -> pd.DataFrame:
+def assignments(workspace: Workspace) -> pd.DataFrame:
     """The last scoring: one row per customer (customer_id, persona, score, confidence).
 
     ``persona`` is ``"unassigned"`` where no persona is close enough. Raises
@@ -356,7 +351,7 @@ def assignments(workspace: Any) -> pd.DataFrame:
     return frame[list(PERSONA_SCORES_COLUMNS)]
 
 
-def resemblance(workspace: Any) -> pd.DataFrame:
+def resemblance(workspace: Workspace) -> pd.DataFrame:
     """The last scoring's resemblance of every customer to every persona (wide, index customer_id)."""
     long = _read(workspace, RESEMBLANCE_TABLE)
     wide: pd.DataFrame = long.pivot(index="customer_id", columns="persona", values="score")
@@ -365,7 +360,7 @@ def resemblance(workspace: Any) -> pd.DataFrame:
 
 
 def quantify(
-    workspace: Any, features: Features | None = None, *, projection: Projection | None = None
+    workspace: Workspace, features: Features | None = None, *, projection: Projection | None = None
 ) -> pd.DataFrame:
     """Weight of each persona: customers (bought at least once), prospects, shares, revenue.
 
@@ -410,7 +405,7 @@ def quantify(
     return out.reset_index()
 
 
-def crosstab(workspace: Any, column: str, *, normalize: bool = False) -> pd.DataFrame:
+def crosstab(workspace: Workspace, column: str, *, normalize: bool = False) -> pd.DataFrame:
     """Personas (rows) against an existing segmentation: a column of the customers table."""
     import pandas as pd
 
@@ -433,7 +428,7 @@ def crosstab(workspace: Any, column: str, *, normalize: bool = False) -> pd.Data
     return out
 
 
-def export(workspace: Any, path: Path | str, *, format: str | None = None) -> Path:
+def export(workspace: Workspace, path: Path | str, *, format: str | None = None) -> Path:
     """Write (customer_id, persona, score, confidence) as CSV or Parquet (from the file suffix)."""
     target = Path(path)
     kind = (format or target.suffix.lstrip(".") or "csv").lower()

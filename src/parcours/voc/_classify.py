@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from parcours.voc._lexicon import classify, detect_lang
+
+if TYPE_CHECKING:
+    from parcours.workspace import Workspace
 
 __all__ = ["MODEL_FILE", "classify_verbatims", "workspace_model"]
 
@@ -15,7 +18,7 @@ MODEL_FILE = ("models", "voc_verbatims.joblib")
 """Where ``parcours voc train`` saves the workspace's verbatim model."""
 
 
-def workspace_model(workspace: Any) -> Any | None:
+def workspace_model(workspace: Workspace) -> Any | None:
     """The verbatim model trained for this workspace, or None."""
     path = Path(workspace.path(*MODEL_FILE))
     if not path.is_file():

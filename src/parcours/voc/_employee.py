@@ -9,13 +9,16 @@ emotion and NPS.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from parcours.voc._errors import VocError
 from parcours.voc._journey import stage_rows
 from parcours.voc._lexicon import classify
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
 
 __all__ = ["EMPLOYEE_COLUMNS", "EMPLOYEE_FILES", "employee_answers", "employee_experience"]
 
@@ -56,7 +59,7 @@ def employee_experience(
     answers: pd.DataFrame,
     *,
     scale: tuple[float, float] = (1, 5),
-    journey: Any = None,
+    journey: Journey | None = None,
     customer: Any = None,
     lang: str = "fr",
     top: int = 3,
@@ -91,11 +94,11 @@ def employee_experience(
     )
     declared: dict[str, list[str]] = {}
     if journey is not None:
-        for stage in journey.stages:
-            if stage.employee_experience is not None:
-                declared[stage.id] = [
+        for step in journey.stages:
+            if step.employee_experience is not None:
+                declared[step.id] = [
                     text.get(lang) or next(iter(text.values())) if isinstance(text, dict) else text
-                    for text in stage.employee_experience.difficulties
+                    for text in step.employee_experience.difficulties
                 ]
     emotion = (
         customer.emotion.set_index("stage")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -28,6 +28,10 @@ from parcours.voc._errors import VocError
 from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS, rank_verbatims
 from parcours.voc._stats import DEFAULT_MIN_N
 from parcours.voc._survey import filter_period, resolve_touchpoints, satisfaction
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
+    from parcours.workspace import Workspace
 
 __all__ = [
     "SATISFACTION_CONTRACT",
@@ -75,19 +79,19 @@ def stage_rows(satisfaction: pd.DataFrame, metric: str) -> pd.DataFrame:
     ]
 
 
-def _journey_model(workspace: Any, journey: Any) -> Any:
+def _journey_model(workspace: Workspace, journey: Journey | str | None) -> Journey:
     if journey is None or isinstance(journey, str):
         return workspace.journey(journey)
     return journey
 
 
-def _persona_customers(workspace: Any, persona: str) -> Any:
+def _persona_customers(workspace: Workspace, persona: str) -> Any:
     """Ibis table of the customer ids assigned to ``persona`` (warehouse table persona_scores)."""
     table = _assignments(workspace, persona)
     return table.filter(table.persona == persona).select("customer_id").distinct()
 
 
-def _assignments(workspace: Any, persona: str | None) -> Any:
+def _assignments(workspace: Workspace, persona: str | None) -> Any:
     """The persona of every scored customer (customer_id, persona) as an Ibis table, read from
     the warehouse table that ``parcours.personas.score`` writes, or a clear error."""
     from parcours.warehouse import PERSONA_SCORES
@@ -111,8 +115,8 @@ def _assignments(workspace: Any, persona: str | None) -> Any:
 
 
 def journey_responses(
-    workspace: Any,
-    journey: Any = None,
+    workspace: Workspace,
+    journey: Journey | str | None = None,
     *,
     persona: str | None = None,
     period: Sequence[dt.date | dt.datetime | str | None] | None = None,
@@ -141,7 +145,7 @@ def journey_responses(
     return resolve_touchpoints(table, model)
 
 
-def _volumes(workspace: Any, period: Any) -> tuple[dict[str, int], dict[str, int]]:
+def _volumes(workspace: Workspace, period: Any) -> tuple[dict[str, int], dict[str, int]]:
     """Interactions per touchpoint and per stage, from one scan of the interactions table."""
     interactions = filter_period(
         workspace.table("interactions"), period, workspace.settings.timezone
@@ -210,8 +214,8 @@ def _contract_satisfaction(responses: Any, min_n: int) -> pd.DataFrame:
 
 
 def journey_voc(
-    workspace: Any,
-    journey: Any = None,
+    workspace: Workspace,
+    journey: Journey | str | None = None,
     persona: str | None = None,
     period: Sequence[dt.date | dt.datetime | str | None] | None = None,
     *,

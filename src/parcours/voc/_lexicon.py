@@ -88,8 +88,8 @@ class _Trie:
     def add(self, words: list[str], entry: _Entry) -> None:
         node = self.root
         for word in words:
-            node = node.setdefault(word, {})  # type: ignore[assignment]
-        node.setdefault("", []).append(entry)  # type: ignore[attr-defined]
+            node = node.setdefault(word, {})  # type: ignore[assignment]  # a trie: inner nodes are dicts
+        node.setdefault("", []).append(entry)  # type: ignore[attr-defined]  # key "" holds the entry list
 
     def longest(self, tokens: list[str], start: int) -> tuple[int, list[_Entry]]:
         """(length, entries) of the longest phrase starting at ``start``; (0, []) when none."""
@@ -99,7 +99,7 @@ class _Trie:
             node, position = frontier.pop()
             entries = node.get("")
             if entries and position - start > best[0]:
-                best = (position - start, entries)  # type: ignore[assignment]
+                best = (position - start, entries)  # type: ignore[assignment]  # key "" holds the entry list
             if position >= len(tokens):
                 continue
             token = tokens[position]

@@ -169,7 +169,7 @@ class VerbatimClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc] 
             raise VocError(f"estimator: expected svm or logistic, found {self.estimator!r}")
         return Pipeline([("features", _features(self.lexicon, self.lang)), ("model", model)])
 
-    def fit(self, X: Iterable[Any], y: Iterable[Any], themes: Iterable[Any] | None = None) -> Any:  # noqa: N803
+    def fit(self, X: Iterable[Any], y: Iterable[Any], themes: Iterable[Any] | None = None) -> Any:  # noqa: N803  # X is the scikit-learn name for the samples
         texts = [str(x) for x in X]
         labels = [str(v) for v in y]
         if len(texts) != len(labels):
@@ -194,16 +194,16 @@ class VerbatimClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc] 
         if not hasattr(self, "pipeline_"):
             raise VocError("verbatim model: expected a fitted model, found one never trained")
 
-    def predict(self, X: Sequence[str]) -> np.ndarray[Any, Any]:  # noqa: N803
+    def predict(self, X: Sequence[str]) -> np.ndarray[Any, Any]:  # noqa: N803  # X is the scikit-learn name for the samples
         self._check()
         return np.asarray(self.pipeline_.predict([str(x) for x in X]))
 
-    def decision_function(self, X: Sequence[str]) -> np.ndarray[Any, Any]:  # noqa: N803
+    def decision_function(self, X: Sequence[str]) -> np.ndarray[Any, Any]:  # noqa: N803  # X is the scikit-learn name for the samples
         """One score per class (columns in ``classes_`` order): larger means more likely."""
         self._check()
         return np.asarray(self.pipeline_.decision_function([str(x) for x in X]))
 
-    def predict_themes(self, X: Sequence[str]) -> list[str | None] | None:  # noqa: N803
+    def predict_themes(self, X: Sequence[str]) -> list[str | None] | None:  # noqa: N803  # X is the scikit-learn name for the samples
         """Theme per text (None for "other"), or None when the model learnt no themes."""
         self._check()
         if self.theme_pipeline_ is None:

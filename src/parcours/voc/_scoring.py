@@ -26,11 +26,14 @@ expected actions lose the most points.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from parcours.voc._errors import VocError
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
 
 __all__ = [
     "ExperienceReference",
@@ -151,7 +154,7 @@ def _scored(
     return pd.DataFrame(scored, columns=["observation", "stage", "action", "score"])
 
 
-def _key_moment(reference: ExperienceReference, stage: str, journey: Any) -> bool:
+def _key_moment(reference: ExperienceReference, stage: str, journey: Journey | None) -> bool:
     moments = {s.id: bool(s.moment_of_truth) for s in journey.stages} if journey else {}
     return bool(reference.stages[stage].get("key_moment", moments.get(stage, False)))
 
@@ -160,7 +163,7 @@ def score_actions(
     reference: ExperienceReference,
     observations: pd.DataFrame,
     *,
-    journey: Any = None,
+    journey: Journey | None = None,
     max_score: float = 1.0,
     lang: str = "fr",
 ) -> pd.DataFrame:
@@ -206,7 +209,7 @@ def score_experience(
     reference: ExperienceReference,
     observations: pd.DataFrame,
     *,
-    journey: Any = None,
+    journey: Journey | None = None,
     max_score: float = 1.0,
     deceptive_below: float = 50.0,
     enchanting_from: float = 80.0,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -24,6 +24,9 @@ from parcours.voc._stats import (
     csat_from_counts,
     nps_from_counts,
 )
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
 
 __all__ = [
     "GROUPS",
@@ -39,7 +42,7 @@ METRICS = ("nps", "csat", "ces")
 PERIODS = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 
 
-def resolve_touchpoints(responses: Any, journey: Any) -> Any:
+def resolve_touchpoints(responses: Any, journey: Journey | None) -> Any:
     """Fill a missing ``touchpoint`` from the journey map's touchpoint at the same stage and channel.
 
     Survey tools know the stage and the channel, rarely the touchpoint. Where one stage x channel

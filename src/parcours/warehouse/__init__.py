@@ -1,7 +1,25 @@
-"""The canonical tables and the engine connection (the one room that talks to an engine)."""
+"""The canonical tables and the engine connection (the one room that talks to an engine).
+
+Every engine implements :class:`BaseWarehouse` (read tables as Ibis expressions, write a small
+result table); what only some engines can do is a capability mixin (:class:`CanBulkLoad`, which
+ingest needs, :class:`CanExportParquet`, :class:`CanReportProgress`) asked for with
+:func:`require`. :class:`Warehouse` is the default engine, one DuckDB file with every capability;
+:class:`SparkWarehouse` reads the same tables from Parquet on PySpark (an optional extra). The
+expression-level choices that differ between engines are a :class:`Dialect` (:func:`dialect_of`).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from parcours.warehouse._base import (
+    BaseWarehouse,
+    CanBulkLoad,
+    CanExportParquet,
+    CanReportProgress,
+    require,
+)
+from parcours.warehouse._dialect import Dialect, DuckDBDialect, dialect_for, dialect_of
 from parcours.warehouse._duckdb import Warehouse, as_table
 from parcours.warehouse._schema import (
     CANONICAL_DDL,
@@ -10,6 +28,9 @@ from parcours.warehouse._schema import (
     PERSONA_SCORES_COLUMNS,
 )
 
+if TYPE_CHECKING:
+    from parcours.warehouse._spark import SparkWarehouse, spark_session
+
 
 def __getattr__(name: str) -> object:
     # Spark is optional: importing it only when asked keeps `import parcours` light.
@@ -17,7 +38,7 @@ def __getattr__(name: str) -> object:
         from parcours.warehouse import _spark
 
         return getattr(_spark, name)
-    raise AttributeError(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -25,8 +46,17 @@ __all__ = [
     "CANONICAL_TABLES",
     "PERSONA_SCORES",
     "PERSONA_SCORES_COLUMNS",
+    "BaseWarehouse",
+    "CanBulkLoad",
+    "CanExportParquet",
+    "CanReportProgress",
+    "Dialect",
+    "DuckDBDialect",
     "SparkWarehouse",
     "Warehouse",
     "as_table",
+    "dialect_for",
+    "dialect_of",
+    "require",
     "spark_session",
 ]

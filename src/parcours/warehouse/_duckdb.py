@@ -5,22 +5,34 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import ibis
 import ibis.expr.types as ir
 
 from parcours.errors import WarehouseError
+from parcours.warehouse._base import (
+    BaseWarehouse,
+    CanBulkLoad,
+    CanExportParquet,
+    CanReportProgress,
+)
 from parcours.warehouse._schema import CANONICAL_DDL, CANONICAL_TABLES
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-class Warehouse:
+
+class Warehouse(BaseWarehouse, CanBulkLoad, CanExportParquet, CanReportProgress):
     """The canonical tables in one DuckDB file, with an Ibis backend on the same connection.
 
-    Everything outside ``parcours.warehouse`` reaches the engine through this object: analyses use
-    :meth:`table` (Ibis expressions), ingest uses :meth:`execute` / :meth:`transaction` for bulk SQL.
+    The default engine, and the one that can bulk-load: everything outside ``parcours.warehouse``
+    reaches it through this object: analyses use :meth:`table` (Ibis expressions), ingest uses
+    :meth:`execute` / :meth:`transaction` for bulk SQL (the :class:`CanBulkLoad` capability).
     """
+
+    engine = "duckdb"
 
     def __init__(
         self,
@@ -78,8 +90,18 @@ class Warehouse:
         return [r[0] for r in rows]
 
     def count(self, name: str) -> int:
-        row = self._con.execute(f'SELECT count(*) FROM "{_ident(name)}"').fetchone()
-        return int(row[0]) if row else 0
+        # fetchall, not fetchone: an unfinished result would block a later register() on the
+        # connection (DuckDB's ResourceInUseException).
+        rows = self._con.execute(f'SELECT count(*) FROM "{_ident(name)}"').fetchall()
+        return int(rows[0][0]) if rows else 0
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        view = f"_parcours_{_ident(name)}"
+        self._con.register(view, frame)
+        try:
+            self._con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM {view}')
+        finally:
+            self._con.unregister(view)
 
     # -- bulk SQL for ingest ------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
@@ -87,13 +109,6 @@ class Warehouse:
         if params is None:
             return self._con.execute(sql)
         return self._con.execute(sql, params)
-
-    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        return list(self.execute(sql, params).fetchall())
-
-    def fetchone(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
-        row = self.execute(sql, params).fetchone()
-        return tuple(row) if row is not None else None
 
     def register(self, name: str, data: Any) -> None:
         """Expose a pandas/pyarrow/polars object as a view to SQL on this connection."""
@@ -145,8 +160,11 @@ class Warehouse:
     def checkpoint(self) -> None:
         self._con.execute("CHECKPOINT")
 
-    def export_parquet(self, directory: Path, names: Sequence[str] = CANONICAL_TABLES) -> Path:
+    def export_parquet(
+        self, directory: Path | str, names: Sequence[str] = CANONICAL_TABLES
+    ) -> Path:
         """Write tables as Parquet files (one per table), e.g. to hand them to Spark."""
+        directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         for name in names:
             target = directory / f"{name}.parquet"
@@ -160,9 +178,6 @@ class Warehouse:
 
     def __enter__(self) -> Warehouse:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 # DuckDB-only storage choices, kept out of the portable DDL. The ids of the big fact tables are
