@@ -10,12 +10,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcours.errors import IngestError
 from parcours.ingest._load import LoadReport, load_file
 from parcours.ingest._mapping import Mapping, load_mapping, mapping_from_dict
 from parcours.ingest._touchpoints import TouchpointTable
+
+if TYPE_CHECKING:  # the workspace opens the warehouse and calls ingest: typed, not imported
+    from parcours.workspace import Workspace
 
 __all__ = ["LoadReport", "Mapping", "ingest", "load_mapping", "mapping_from_dict"]
 
@@ -23,7 +26,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def ingest(
-    workspace: Any,
+    workspace: Workspace,
     files: Sequence[Path | str],
     *,
     mapping: Path | str | Mapping | dict[str, Any],

@@ -22,9 +22,9 @@ from parcours.errors import MappingError, Problem
 from parcours.ingest import _coerce as sql
 from parcours.ingest._identity import resolve_identities
 from parcours.ingest._mapping import ID_COLUMN, ColumnSpec, ColumnType, Mapping
-from parcours.ingest._readers import RawRead, ReadOptions, read_raw
 from parcours.ingest._targets import register_touchpoints, touch_customers, write_target
 from parcours.ingest._touchpoints import TouchpointTable
+from parcours.ingest.readers import RawRead, ReadOptions, read_raw
 from parcours.warehouse import Warehouse
 
 Phase = Callable[[str, int, int], None]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from parcours.errors import MappingError, Problem
 from parcours.ingest._coerce import lit
 from parcours.ingest._mapping import TouchpointSpec
+
+if TYPE_CHECKING:
+    from parcours.model import Journey
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class TouchpointTable:
     unmatched: Literal["keep", "quarantine"] = "keep"
 
     @classmethod
-    def build(cls, spec: TouchpointSpec, journey: Any | None, where: str) -> TouchpointTable:
+    def build(cls, spec: TouchpointSpec, journey: Journey | None, where: str) -> TouchpointTable:
         """Combine mapping rules with a journey map (any object with a ``touchpoints`` list)."""
         info: dict[str, TouchpointInfo] = {}
         rules: list[tuple[Literal["equals", "in", "regex"], tuple[str, ...], str]] = []
