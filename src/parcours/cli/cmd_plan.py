@@ -178,4 +178,101 @@ def register(group: click.Group) -> None:
             if out_path is not None:
                 out.print(t("plan.score.written", path=str(out_path)), markup=False)
 
-    _ = (DATE, dt)  # used by the road-map and KPI commands below
+    @plan.command()
+    @workspace_option
+    @lang_option
+    @click.option("--capacity", "capacities", multiple=True, metavar="TEAM=DAYS",
+                  help="Person-days per period of a team (repeat) / capacité d'une équipe.")  # fmt: skip
+    @click.option("--period", type=click.Choice(["month", "quarter"]), default=None,
+                  help="Period length (default: [plan] period, else month).")  # fmt: skip
+    @click.option("--start", type=DATE, default=None, help="First day (default: next month).")
+    @click.option("--horizon", type=click.IntRange(1, 240), default=None, help="Periods available.")
+    @click.option("--time-limit", type=click.FloatRange(0.1, 3600), default=None,
+                  help="Seconds for the exact solver (default: [plan] time_limit, else 10).")  # fmt: skip
+    @click.option("--solver", type=click.Choice(["auto", "cp-sat", "greedy"]), default="auto",
+                  show_default=True)  # fmt: skip
+    @click.option(
+        "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @click.option("--gantt", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Write the Gantt chart (SVG) / écrire le diagramme de Gantt.")  # fmt: skip
+    @click.option("--evidence/--no-evidence", default=True, show_default=True)
+    @handle_errors
+    def roadmap(
+        workspace: Path,
+        lang: str | None,
+        capacities: tuple[str, ...],
+        period: str | None,
+        start: dt.datetime | None,
+        horizon: int | None,
+        time_limit: float | None,
+        solver: str,
+        out_path: Path | None,
+        gantt: Path | None,
+        evidence: bool,
+    ) -> None:
+        """Schedule the approved ideas under team capacities / planifier la feuille de route."""
+        from rich.table import Table
+
+        from parcours.i18n import date, get_lang, t
+        from parcours.plan import (
+            evidence as measure,
+        )
+        from parcours.plan import (
+            export_csv,
+            gantt_svg,
+            plan_settings,
+            schedule,
+            score_ideas,
+            workspace_ideas,
+        )
+
+        capacity = _capacities(capacities)
+        with open_workspace(workspace, lang) as ws:
+            ideas = workspace_ideas(ws)
+            settings = plan_settings(ws)
+            facts = measure(ws, ideas) if evidence and ideas.ideas else None
+            scores = score_ideas(ideas, settings, evidence=facts, lang=get_lang())
+            first = start.date() if start else _next_month(dt.date.today())
+            result = schedule(
+                ideas,
+                start=first,
+                capacity=capacity,
+                period=period,  # type: ignore[arg-type]  # click.Choice checked it
+                horizon=horizon,
+                time_limit=time_limit,
+                settings=settings,
+                scores=scores,
+                solver=solver,  # type: ignore[arg-type]  # click.Choice checked it
+                lang=get_lang(),
+            )
+            if out_path is not None:
+                export_csv(result.plan[["idea", "team", "start", "end", "depends_on"]], out_path)
+            if gantt is not None:
+                gantt.parent.mkdir(parents=True, exist_ok=True)
+                gantt.write_text(gantt_svg(result), encoding="utf-8")
+            grid = Table(title=t("plan.gantt.title"))
+            for key in ("idea", "team", "start", "end"):
+                grid.add_column(t(f"plan.col.{key}"))
+            for row in result.plan.to_dict("records"):
+                grid.add_row(
+                    str(row["idea"]),
+                    str(row["team"]),
+                    date(dt.date.fromisoformat(row["start"])),
+                    date(dt.date.fromisoformat(row["end"])),
+                )
+            out.print(grid)
+            out.print(result.message(), markup=False)
+            if len(result.unscheduled):
+                left = Table(title=t("plan.roadmap.unscheduled"))
+                for key in ("idea", "team", "reason"):
+                    left.add_column(t(f"plan.col.{key}"))
+                for row in result.unscheduled.to_dict("records"):
+                    left.add_row(str(row["idea"]), str(row["team"]), str(row["reason"]))
+                out.print(left)
+            if out_path is not None:
+                out.print(t("plan.roadmap.written", path=str(out_path)), markup=False)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)

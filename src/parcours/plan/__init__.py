@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from parcours.errors import PlanError
 from parcours.plan import _messages as _messages  # registers the package's words
+from parcours.plan._charts import gantt_svg, matrix_svg
 from parcours.plan._evidence import EVIDENCE_COLUMNS, GAIN_WEIGHTS, KANO_FILE, evidence, idea_places
 from parcours.plan._export import export_csv
 from parcours.plan._graph import IdeaGraph, check_graph, idea_graph
@@ -39,6 +40,7 @@ from parcours.plan._ideas import (
     write_ideas_schema,
 )
 from parcours.plan._import import ImportReport, merge_ideas, read_sheet
+from parcours.plan._roadmap import ROADMAP_COLUMNS, Roadmap, period_starts, schedule
 from parcours.plan._scoring import (
     CLASSES,
     MoscowCheck,
@@ -73,6 +75,7 @@ __all__ = [
     "IDEAS_SCHEMA_PATH",
     "KANO_CLASSES",
     "KANO_FILE",
+    "ROADMAP_COLUMNS",
     "STATUSES",
     "CreativeWorkshop",
     "Idea",
@@ -84,6 +87,7 @@ __all__ = [
     "MoscowCheck",
     "PlanError",
     "PlanSettings",
+    "Roadmap",
     "WorldCafe",
     "apply_votes",
     "check_graph",
@@ -94,6 +98,7 @@ __all__ = [
     "effort_from_days",
     "evidence",
     "export_csv",
+    "gantt_svg",
     "ice",
     "idea_graph",
     "idea_places",
@@ -101,14 +106,17 @@ __all__ = [
     "ideas_path",
     "import_ideas",
     "load_ideas",
+    "matrix_svg",
     "merge_ideas",
     "moscow_check",
+    "period_starts",
     "plan_settings",
     "read_people",
     "read_sheet",
     "read_votes",
     "rice",
     "save_ideas",
+    "schedule",
     "score_ideas",
     "sensitivity",
     "validate_ideas_file",

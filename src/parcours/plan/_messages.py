@@ -103,6 +103,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "OR-Tools n'est pas installé",
         "en": "OR-Tools is not installed",
     },
+    "plan.solver.requested": {"fr": "à la demande", "en": "as requested"},
     "plan.solver.empty": {"fr": "rien à planifier", "en": "nothing to schedule"},
     "plan.reason.no_team": {"fr": "aucune équipe", "en": "no team"},
     "plan.reason.no_effort": {
