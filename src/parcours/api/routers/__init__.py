@@ -1,0 +1,16 @@
+"""One router per capability (FastAPI's "bigger applications" layout); each declares its role."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from parcours.api.routers import auth, public, users, workspace
+
+__all__ = ["PUBLIC_ROUTERS", "ROUTERS"]
+
+PUBLIC_ROUTERS: list[APIRouter] = [public.router]
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    users.router,
+    workspace.router,
+]
