@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from parcours.errors import ApiError, ParcoursError
 
 __all__ = ["Job", "Jobs", "ServerContext", "ServerOptions"]
 
 MiB = 1024 * 1024
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -156,17 +157,17 @@ class ServerContext:
             self.version += 1
             self._cache.clear()
 
-    def cached(self, key: tuple[Any, ...], compute: Callable[[Any], Any]) -> Any:
+    def cached(self, key: tuple[Any, ...], compute: Callable[[Any], T]) -> T:
         """``compute(workspace)`` under the warehouse lock, remembered for this data version."""
         full = (self.version, *key)
         with self._cache_lock:
             if full in self._cache:
                 self._cache.move_to_end(full)
-                return self._cache[full]
+                return self._cache[full]  # type: ignore[no-any-return]  # stored by this method as a T
         with self.warehouse() as ws:
             with self._cache_lock:  # another thread may have computed it while this one waited
                 if full in self._cache:
-                    return self._cache[full]
+                    return self._cache[full]  # type: ignore[no-any-return]  # stored by this method as a T
             value = compute(ws)
         with self._cache_lock:
             if full[0] == self.version:

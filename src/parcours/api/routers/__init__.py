@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from parcours.api.routers import auth, public, users, workspace
+from parcours.api.routers import (
+    analytics,
+    auth,
+    capabilities,
+    ingest,
+    journeys,
+    orchestrate,
+    public,
+    render,
+    users,
+    workspace,
+)
 
 __all__ = ["PUBLIC_ROUTERS", "ROUTERS"]
 
@@ -13,4 +24,10 @@ ROUTERS: list[APIRouter] = [
     auth.router,
     users.router,
     workspace.router,
+    journeys.router,
+    ingest.router,
+    analytics.router,
+    capabilities.router,
+    orchestrate.router,
+    render.router,
 ]
