@@ -17,6 +17,8 @@ Hierarchy::
     ├── PlanError             ideas, scores, capacities or workshops that do not fit
     ├── OrchestrateError      the orchestration engine cannot do what was asked
     ├── RenderError           a map or report cannot be written
+    ├── AccountsError         users, roles, passwords, tokens or sessions that do not fit
+    │   └── ThrottledError    too many failed logins: wait (carries retry_after seconds)
     └── ApiError              an HTTP request the server refuses (carries its status)
 
 Every class is defined here, so that any layer can raise one without importing a layer above it;
@@ -30,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AccountsError",
     "AnalyticsError",
     "ApiError",
     "IngestError",
@@ -44,6 +47,7 @@ __all__ = [
     "Problem",
     "RecordError",
     "RenderError",
+    "ThrottledError",
     "VocError",
     "WarehouseError",
     "WorkspaceError",
@@ -109,6 +113,18 @@ class OrchestrateError(ParcoursError):
 
 class RenderError(ParcoursError):
     """A map or report cannot be written (bad option, missing browser)."""
+
+
+class AccountsError(ParcoursError):
+    """Users, roles, passwords, tokens or sessions that do not fit (unknown user, bad role...)."""
+
+
+class ThrottledError(AccountsError):
+    """Too many failed logins for a name or an address; ``retry_after`` says how long to wait."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ApiError(ParcoursError):

@@ -1,0 +1,218 @@
+"""``/api/v1/analytics/...``: the quantification of journeys, the parameters and numbers of
+``parcours analytics`` (each route calls the same public function the command calls)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from parcours.api._auth import ctx_of, require
+from parcours.api._models import TableOut, table_out
+
+router = APIRouter(prefix="/analytics", tags=["analytics"], dependencies=[require("viewer")])
+
+Short = Annotated[str, Query(min_length=1, max_length=100)]
+Duration = Annotated[str, Query(min_length=1, max_length=20, description="14d, 2h, 30min...")]
+Journey = Annotated[
+    str | None, Query(max_length=100, description="journey id (default: the only one)")
+]
+
+
+def _table(request: Request, key: tuple[Any, ...], build: Callable[[Any], Any]) -> TableOut:
+    """``build(workspace)``'s table as JSON, cached for the workspace's data version."""
+    result: TableOut = ctx_of(request).cached(key, lambda ws: table_out(build(ws)))
+    return result
+
+
+@router.get("/matrix", response_model=TableOut)
+def matrix(
+    request: Request,
+    period: Literal["day", "week", "month", "quarter", "year"] | None = None,
+    what: Literal["cells", "preferred", "missing", "undefined"] = "cells",
+    journey: Journey = None,
+) -> TableOut:
+    """Stage × channel matrix (``parcours analytics matrix``); ``what`` as its ``--what``."""
+    from parcours import analytics as a
+
+    def build(ws: Any) -> Any:
+        events = ws.table("interactions")
+        if what == "cells":
+            return a.matrix(events, period=period)
+        if what == "preferred":
+            return a.preferred_channels(events)
+        if what == "missing":
+            return a.missing_touchpoints(events, ws.journey(journey))
+        return a.undefined_event_codes(events)
+
+    return _table(request, ("matrix", period, what, journey), build)
+
+
+@router.get("/conversion", response_model=TableOut)
+def conversion(request: Request, journey: Journey = None) -> TableOut:
+    """Share of each stage's customers who reach the next stage of the map."""
+    from parcours import analytics as a
+
+    def build(ws: Any) -> Any:
+        stages = [s.id for s in ws.journey(journey).stages]
+        return a.stage_conversion(ws.table("interactions"), stages)
+
+    return _table(request, ("conversion", journey), build)
+
+
+@router.get("/funnel", response_model=TableOut)
+def funnel(
+    request: Request,
+    steps: Annotated[list[str], Query(min_length=2, max_length=30)],
+    window: Duration = "14d",
+    mode: Literal["ordered", "strict", "unordered"] = "ordered",
+    stages: bool = False,
+    exclude: Annotated[list[str], Query(max_length=30)] = [],  # noqa: B006  # FastAPI copies query defaults
+    breakdown: Annotated[str | None, Query(max_length=100)] = None,
+) -> TableOut:
+    """Conversion funnel (``parcours analytics funnel``): touchpoints, or stages with ``stages``."""
+    from parcours import analytics as a
+
+    def build(ws: Any) -> Any:
+        spec: list[Any] = [{"stage": s, "name": s} for s in steps] if stages else list(steps)
+        return a.funnel(
+            ws.table("interactions"),
+            spec,
+            window=window,
+            mode=mode,
+            exclusions=list(exclude),
+            breakdown=breakdown,
+        ).steps
+
+    key = ("funnel", tuple(steps), window, mode, stages, tuple(exclude), breakdown)
+    return _table(request, key, build)
+
+
+@router.get("/paths", response_model=TableOut)
+def paths(
+    request: Request,
+    steps: Annotated[int, Query(ge=1, le=20)] = 5,
+    top: Annotated[int, Query(ge=1, le=1000)] = 20,
+    gap: Duration = "30min",
+    start: Annotated[str | None, Query(alias="from", max_length=100)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=100)] = None,
+    sankey: bool = False,
+    collapse: bool = False,
+) -> TableOut:
+    """Most frequent paths, or Sankey links (``parcours analytics paths``); ``gap=none``: whole history."""
+    from parcours import analytics as a
+
+    gap_value = None if gap.lower() in ("none", "aucun") else gap
+
+    def build(ws: Any) -> Any:
+        events = ws.table("interactions")
+        if sankey:
+            return a.sankey_edges(events, steps, gap_value, start=start, end=end, collapse=collapse)
+        return a.paths(events, steps, top, gap_value, start=start, end=end, collapse=collapse)
+
+    return _table(request, ("paths", steps, top, gap, start, end, sankey, collapse), build)
+
+
+@router.get("/dfg", response_model=TableOut)
+def dfg(request: Request, variants: bool = False) -> TableOut:
+    """Directly-follows graph, or the variants (``parcours analytics dfg``)."""
+    from parcours import analytics as a
+
+    build = a.variants if variants else a.dfg
+    return _table(request, ("dfg", variants), lambda ws: build(ws.table("interactions")))
+
+
+@router.get("/winning", response_model=TableOut)
+def winning(
+    request: Request,
+    outcome: Short,
+    stage: bool = False,
+    min_support: Annotated[int, Query(ge=1, le=1_000_000)] = 30,
+) -> TableOut:
+    """Winning journeys towards an outcome touchpoint (or stage)."""
+    from parcours import analytics as a
+
+    target: Any = {"stage": outcome} if stage else outcome
+    return _table(
+        request,
+        ("winning", outcome, stage, min_support),
+        lambda ws: a.winning_journeys(ws.table("interactions"), target, min_support=min_support),
+    )
+
+
+@router.get("/attribution", response_model=TableOut)
+def attribution(
+    request: Request,
+    conversion: Short,
+    stage: bool = False,
+    model: Literal["markov", "first", "last", "linear", "position", "time_decay"] = "markov",
+    order: Annotated[int, Query(ge=1, le=4)] = 1,
+    converting_only: bool = False,
+) -> TableOut:
+    """Touchpoint impact towards a conversion touchpoint (or stage)."""
+    from parcours import analytics as a
+
+    def build(ws: Any) -> Any:
+        return a.attribution(
+            ws.table("interactions"),
+            model=model,
+            order=order,
+            include_non_converting=not converting_only,
+            conversions={"stage": conversion} if stage else conversion,
+        )
+
+    return _table(request, ("attribution", conversion, stage, model, order, converting_only), build)
+
+
+@router.get("/redundancies", response_model=TableOut)
+def redundancies(request: Request, gap: Duration = "10min") -> TableOut:
+    """Push messages repeated within ``gap``."""
+    from parcours import analytics as a
+
+    return _table(
+        request, ("redundancies", gap), lambda ws: a.redundancies(ws.table("interactions"), gap)
+    )
+
+
+@router.get("/ruptures", response_model=TableOut)
+def ruptures(
+    request: Request, within: Duration = "1h", map: bool = False, journey: Journey = None
+) -> TableOut:
+    """Ruptures between channels; ``map``: count the ruptures the journey map declares."""
+    from parcours import analytics as a
+
+    def build(ws: Any) -> Any:
+        pairs = ws.journey(journey) if map else None
+        return a.ruptures(ws.table("interactions"), pairs, within)
+
+    return _table(request, ("ruptures", within, map, journey), build)
+
+
+@router.get("/blocking", response_model=TableOut)
+def blocking(request: Request, journey: Journey = None) -> TableOut:
+    """Blocking points: where customers are lost, by lost customers."""
+    from parcours import analytics as a
+
+    return _table(
+        request,
+        ("blocking", journey),
+        lambda ws: a.blocking_points(ws.table("interactions"), ws.journey(journey)),
+    )
+
+
+@router.get("/timing", response_model=TableOut)
+def timing(
+    request: Request,
+    by: Annotated[str | None, Query(max_length=100)] = None,
+    journey: Journey = None,
+) -> TableOut:
+    """Time between stages, optionally by channel or a customer column (persona)."""
+    from parcours import analytics as a
+
+    def build(ws: Any) -> Any:
+        return a.timing(
+            ws.table("interactions"), ws.journey(journey), by=by, customers=ws.table("customers")
+        )
+
+    return _table(request, ("timing", by, journey), build)

@@ -1,0 +1,203 @@
+"""The routes that may face the internet: health, event intake, one-click unsubscribe.
+
+- ``POST /api/v1/events`` needs an intake token of a source (``Authorization: Bearer pcin_...``);
+  the body is one event, an array of events, or JSON lines (``application/x-ndjson``).
+- ``GET /unsubscribe/{token}`` shows a confirmation button (a GET must not unsubscribe: mail
+  link scanners follow links); ``POST /unsubscribe/{token}`` is RFC 8058's one-click request,
+  effective before the answer is written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from parcours.api._auth import ctx_of, intake_source
+from parcours.api._models import Model
+from parcours.errors import ApiError
+
+router = APIRouter(tags=["public"])
+
+_INVISIBLE = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_EVENTS = 10_000
+
+
+def _clean_id(value: str) -> str:
+    if _INVISIBLE.search(value):
+        raise ValueError("expected printable characters, found control or zero-width ones")
+    if not value.strip():
+        raise ValueError("expected a non-blank value")
+    return value
+
+
+class EventIn(BaseModel):
+    """One event: who (customer_id), what (type), when (ts, ISO 8601 with a zone), data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str = Field(min_length=1, max_length=200)
+    customer_id: str = Field(min_length=1, max_length=200)
+    type: str = Field(min_length=1, max_length=200)
+    ts: str = Field(
+        min_length=10,
+        max_length=40,
+        description="ISO 8601 with a zone (2026-11-26T10:00:00Z), from 2000 to tomorrow",
+        examples=["2026-11-26T10:00:00Z"],
+    )
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    _ids = field_validator("event_id", "customer_id", "type")(_clean_id)
+
+    @field_validator("ts")
+    @classmethod
+    def _ts(cls, value: str) -> str:
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"expected an ISO 8601 timestamp, found {value!r}") from None
+        if moment.tzinfo is None:
+            raise ValueError(f"expected a timestamp with a zone (Z or +01:00), found {value!r}")
+        latest = datetime.now(UTC) + timedelta(days=1)
+        if not EARLIEST <= moment <= latest:
+            raise ValueError(f"expected a time from 2000 to tomorrow, found {value!r}")
+        return moment.astimezone(UTC).isoformat()
+
+
+_EVENTS = TypeAdapter(list[EventIn])
+_BODY_SCHEMA = {
+    "oneOf": [
+        {"$ref": "#/components/schemas/EventIn"},
+        {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/EventIn"},
+            "maxItems": MAX_EVENTS,
+        },
+    ]
+}
+
+
+class IngestOut(Model):
+    source: str
+    received: int
+    duplicates: int
+    suppressed: int
+    enrolled: int
+    exited: int
+    converted: int
+    absorbed: int
+
+
+class HealthOut(Model):
+    ok: bool
+    version: str
+
+
+def _parse(body: bytes, content_type: str) -> list[Any]:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "", "expected a UTF-8 body, found other bytes") from None
+    try:
+        if "ndjson" in content_type or "jsonl" in content_type:
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "", f"expected JSON, found a syntax error ({exc})") from None
+    return data if isinstance(data, list) else [data]
+
+
+@router.get("/health", response_model=HealthOut)
+def health() -> HealthOut:
+    from parcours import __version__
+
+    return HealthOut(ok=True, version=__version__)
+
+
+@router.post(
+    "/api/v1/events",
+    response_model=IngestOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": _BODY_SCHEMA},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def post_events(
+    request: Request, source: Annotated[str, Depends(intake_source)]
+) -> IngestOut:
+    """Feed events to the workspace's scenarios (needs an intake token of a source)."""
+    raw = _parse(await request.body(), request.headers.get("content-type", ""))
+    if len(raw) > MAX_EVENTS:
+        raise ApiError(
+            413, "", f"expected at most {MAX_EVENTS} events per request, found {len(raw)}"
+        )
+    try:
+        events = _EVENTS.validate_python(raw)
+    except ValidationError as exc:
+        from fastapi.exceptions import RequestValidationError
+
+        raise RequestValidationError(exc.errors()) from None
+    ctx = ctx_of(request)
+
+    def ingest() -> Any:
+        orch = ctx.orchestrator()
+        with ctx.orchestrate_lock:
+            return orch.ingest([e.model_dump() for e in events])
+
+    result = await anyio.to_thread.run_sync(ingest)
+    return IngestOut(source=source, **result.__dict__)
+
+
+def _page(lang: str, content: str) -> HTMLResponse:
+    return HTMLResponse(
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>parcours</title></head><body>{content}</body></html>",
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(token: str, request: Request) -> HTMLResponse:
+    """A page with the confirmation button (nothing changes until it is pressed)."""
+    from parcours.i18n import t
+
+    lang = ctx_of(request).lang
+    action = html.escape(f"/unsubscribe/{token}?page=1", quote=True)
+    return _page(
+        lang,
+        f'<form method="post" action="{action}">'
+        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        f"<button>{html.escape(t('orchestrate.unsub.confirm', lang))}</button></form>",
+    )
+
+
+class UnsubscribedOut(Model):
+    unsubscribed: bool
+
+
+@router.post("/unsubscribe/{token}", response_model=UnsubscribedOut)
+def unsubscribe(token: str, request: Request, page: str | None = None) -> Any:
+    """RFC 8058 one-click unsubscribe (JSON); the confirmation page's button gets a page."""
+    from parcours.i18n import t
+
+    ctx = ctx_of(request)
+    orch = ctx.orchestrator()
+    with ctx.orchestrate_lock:
+        orch.unsubscribe_by_token(token)
+    if page is not None:
+        return _page(ctx.lang, f"<p>{html.escape(t('orchestrate.unsub.page', ctx.lang))}</p>")
+    return UnsubscribedOut(unsubscribed=True)
