@@ -273,6 +273,66 @@ def register(group: click.Group) -> None:
             if out_path is not None:
                 out.print(t("plan.roadmap.written", path=str(out_path)), markup=False)
 
+    @plan.command()
+    @click.argument("people", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--tables", type=click.IntRange(1, 100), required=True)
+    @click.option("--rounds", type=click.IntRange(1, 20), required=True)
+    @click.option("--seed", type=int, default=0, show_default=True)
+    @click.option(
+        "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @lang_option
+    @handle_errors
+    def worldcafe(
+        people: Path, tables: int, rounds: int, seed: int, out_path: Path | None, lang: str | None
+    ) -> None:
+        """Seat a world café: hosts stay, others move / organiser un world café."""
+        from rich.table import Table
+
+        from parcours.i18n import set_lang, t
+        from parcours.plan import export_csv, world_cafe
+
+        set_lang(lang or "fr")
+        cafe = world_cafe(people, tables=tables, rounds=rounds, seed=seed)
+        if out_path is not None:
+            export_csv(cafe.rotation[["participant", "round", "table", "host"]], out_path)
+        for number in range(1, rounds + 1):
+            grid = Table(title=f"{t('plan.cafe.round')} {number}")
+            grid.add_column(t("plan.cafe.table"), justify="right")
+            grid.add_column(t("plan.cafe.host"))
+            grid.add_column(t("plan.cafe.guests"))
+            here = cafe.rotation[cafe.rotation["round"] == number]
+            for table, seated in here.groupby("table"):
+                host = ", ".join(seated[seated["host"]]["participant"])
+                guests = ", ".join(seated[~seated["host"]]["participant"])
+                grid.add_row(str(table), host, guests)
+            out.print(grid)
+        out.print(cafe.message(), markup=False)
+        if out_path is not None:
+            out.print(t("plan.cafe.written", path=str(out_path)), markup=False)
+
+    @plan.command()
+    @click.argument("people", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option(
+        "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @lang_option
+    @handle_errors
+    def workshop(people: Path, out_path: Path | None, lang: str | None) -> None:
+        """Plan creative workshops of 8-10 people / organiser des ateliers créatifs."""
+        from parcours.i18n import set_lang, t
+        from parcours.plan import creative_workshop, export_csv
+
+        set_lang(lang or "fr")
+        plan_ = creative_workshop(people)
+        if out_path is not None:
+            export_csv(plan_.groups, out_path)
+        for number, group in plan_.groups.groupby("workshop"):
+            names = ", ".join(group["participant"])
+            out.print(t("plan.creative.group", number=str(number), people=names), markup=False)
+        for minutes, step in plan_.agenda:
+            out.print(f"  {minutes:>3} min  {step}", markup=False)
+
 
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)

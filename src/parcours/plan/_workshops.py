@@ -129,7 +129,21 @@ def _lower_bound(people: int, hosts: int, rounds: int, sizes: list[int]) -> int:
     guests = people - hosts
     excess = guests * max(0, rounds * smallest - (people - 1))
     excess += hosts * max(0, rounds * smallest - guests)
-    return max(overall, math.ceil(excess / 2))
+    # Between two rounds, the guests of one table spread over the other tables (all but their
+    # own in consecutive rounds, where they must move): pigeonholes force some pairs to meet
+    # again. Summed over pairs of rounds this counts C(c, 2) for a pair met c times, at most
+    # R/2 x (c - 1) repeats, hence the factor 2/R.
+    forced = 0
+    for first in range(rounds):
+        for second in range(first + 1, rounds):
+            spread = hosts - 1 if second == first + 1 else hosts
+            if spread < 1:
+                continue
+            for g in sizes:
+                q, rem = divmod(g, spread)
+                forced += rem * (q + 1) * q // 2 + (spread - rem) * q * (q - 1) // 2
+    pigeon = math.ceil(2 * forced / rounds) if rounds > 1 else 0
+    return max(overall, math.ceil(excess / 2), pigeon)
 
 
 def world_cafe(
@@ -193,11 +207,13 @@ def world_cafe(
     k = math.ceil(g / tables)
     algebraic = _is_prime(tables) and rounds <= tables and k <= tables - 1
     # seat[r][j]: table of guest j in round r. Guests are sorted by department and dealt round
-    # robin (a = j mod tables), so round 1 mixes departments; each row b of guests moves by b
-    # tables a round, which keeps the tables balanced whatever their number.
-    seat = [
-        [(j % tables + r * (1 + j // tables)) % tables for j in range(g)] for r in range(rounds)
-    ]
+    # robin (a = j mod tables), so round 1 mixes departments; each row of guests moves by its
+    # multiplier a round, which keeps the tables balanced whatever their number.
+    # Multipliers prime to the number of tables: every guest moves each round and, for as many
+    # rounds as tables, never comes back to a table.
+    units = [u for u in range(1, max(2, tables)) if math.gcd(u, tables) == 1] or [1]
+    step = [units[(j // tables) % len(units)] for j in range(g)]
+    seat = [[(j % tables + r * step[j]) % tables for j in range(g)] for r in range(rounds)]
     method = "algebraic" if algebraic else "search"
     search = _Search(seat, tables, len(hosts), dept, rounds)
     search.improve(random.Random(seed), iterations)  # noqa: S311 - a seating plan, not a secret
@@ -219,7 +235,7 @@ def world_cafe(
         rounds=rounds,
         repeats=search.repeats(),
         lower_bound=_lower_bound(len(names), len(hosts), rounds, sizes),
-        method=method if search.changed == 0 else f"{method}+search",
+        method=f"{method}+search" if method == "algebraic" and search.changed else method,
         hosts={i + 1: h for i, h in enumerate(hosts)},
     )
 
@@ -280,7 +296,10 @@ class _Search:
         g = len(self.seat[0]) if self.seat else 0
         if g < 2 or self.tables < 2:
             return
-        for _ in range(iterations):
+        for step in range(iterations):
+            if step % 2:
+                self._exchange(rng.randrange(g), rng.randrange(g), rng)
+                continue
             r = rng.randrange(self.rounds)
             a, b = rng.randrange(g), rng.randrange(g)
             ta, tb = self.seat[r][a], self.seat[r][b]
@@ -302,6 +321,44 @@ class _Search:
             self.seat[r][a], self.seat[r][b] = tb, ta
             if delta < 0:
                 self.changed += 1
+
+    def _local(self, a: int, b: int) -> int:
+        """The cost terms that involve guests a or b (indices among the guests)."""
+        pa, pb = self.hosts + a, self.hosts + b
+        cost = 0
+        for p in (pa, pb):
+            row = self.met[p]
+            cost += sum(100 * (c - 1) for z, c in enumerate(row) if c > 1 and z != p)
+        for r in range(self.rounds):
+            for j, p in ((a, pa), (b, pb)):
+                table = self.seat[r][j]
+                cost += 1000 * self._visits(j, r, table)
+                cost += sum(
+                    1 for z in self.members[r][table] if z != p and self.dept[z] == self.dept[p]
+                )
+        return cost
+
+    def _exchange(self, a: int, b: int, rng: random.Random) -> None:
+        """Swap two guests' whole schedules (every round): the rotation's shape, and so its
+        repeated encounters, stay; who sits with whom, and so the department mix, changes."""
+        if a == b or self.dept[self.hosts + a] == self.dept[self.hosts + b]:
+            return
+        before = self._local(a, b)
+        self._swap_all(a, b)
+        after = self._local(a, b)
+        if after > before or (after == before and rng.random() < 0.7):
+            self._swap_all(a, b)  # undo
+        elif after < before:
+            self.changed += 1
+
+    def _swap_all(self, a: int, b: int) -> None:
+        pa, pb = self.hosts + a, self.hosts + b
+        for r in range(self.rounds):
+            ta, tb = self.seat[r][a], self.seat[r][b]
+            if ta != tb:
+                self._move(r, pa, ta, tb)
+                self._move(r, pb, tb, ta)
+                self.seat[r][a], self.seat[r][b] = tb, ta
 
     def _move(self, r: int, p: int, source: int, target: int) -> None:
         for z in self.members[r][source]:
