@@ -333,6 +333,50 @@ def register(group: click.Group) -> None:
         for minutes, step in plan_.agenda:
             out.print(f"  {minutes:>3} min  {step}", markup=False)
 
+    @plan.command()
+    @workspace_option
+    @lang_option
+    @click.option("--at", type=DATE, default=None, help="Date of the follow-up (default: today).")
+    @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Write the monthly values (CSV) / écrire les valeurs mensuelles.")  # fmt: skip
+    @handle_errors
+    def kpis(
+        workspace: Path, lang: str | None, at: dt.datetime | None, out_path: Path | None
+    ) -> None:
+        """Follow the ideas' KPIs month by month / suivre les indicateurs."""
+        from rich.table import Table
+
+        from parcours.i18n import date, t
+        from parcours.plan import export_csv, follow_kpis, workspace_ideas
+
+        with open_workspace(workspace, lang) as ws:
+            follow = follow_kpis(ws, workspace_ideas(ws), at=at.date() if at else None)
+        if not len(follow.summary):
+            out.print(t("plan.kpi.none"), markup=False)
+            return
+        if out_path is not None:
+            export_csv(follow.series, out_path)
+        grid = Table(title=t("plan.kpi.title"))
+        for key in ("idea", "kpi", "baseline", "latest", "target", "deadline", "status"):
+            grid.add_column(t(f"plan.col.{key}"),
+                            justify="right" if key in ("baseline", "latest", "target") else "left")  # fmt: skip
+        for row in follow.summary.to_dict("records"):
+            latest = _num(row["latest"])
+            if row["ci_low"] == row["ci_low"] and latest:
+                latest += f" [{_num(row['ci_low'])} ; {_num(row['ci_high'])}] n={row['n']}"
+            elif latest:
+                latest += f" n={row['n']}"
+            grid.add_row(
+                str(row["idea"]),
+                str(row["label"]),
+                _num(row["baseline"]),
+                latest,
+                _num(row["target"]),
+                date(row["deadline"]),
+                str(row["status_label"]),
+            )
+        out.print(grid)
+
 
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)

@@ -40,6 +40,7 @@ from parcours.plan._ideas import (
     write_ideas_schema,
 )
 from parcours.plan._import import ImportReport, merge_ideas, read_sheet
+from parcours.plan._kpis import KPI_COLUMNS, KpiFollowUp, follow_kpis, kpi_series, kpi_status
 from parcours.plan._roadmap import ROADMAP_COLUMNS, Roadmap, period_starts, schedule
 from parcours.plan._scoring import (
     CLASSES,
@@ -75,6 +76,7 @@ __all__ = [
     "IDEAS_SCHEMA_PATH",
     "KANO_CLASSES",
     "KANO_FILE",
+    "KPI_COLUMNS",
     "ROADMAP_COLUMNS",
     "STATUSES",
     "CreativeWorkshop",
@@ -84,6 +86,7 @@ __all__ = [
     "IdeaOrigin",
     "Ideas",
     "ImportReport",
+    "KpiFollowUp",
     "MoscowCheck",
     "PlanError",
     "PlanSettings",
@@ -98,6 +101,7 @@ __all__ = [
     "effort_from_days",
     "evidence",
     "export_csv",
+    "follow_kpis",
     "gantt_svg",
     "ice",
     "idea_graph",
@@ -105,6 +109,8 @@ __all__ = [
     "ideas_json_schema",
     "ideas_path",
     "import_ideas",
+    "kpi_series",
+    "kpi_status",
     "load_ideas",
     "matrix_svg",
     "merge_ideas",
