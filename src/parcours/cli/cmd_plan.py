@@ -377,6 +377,57 @@ def register(group: click.Group) -> None:
             )
         out.print(grid)
 
+    @plan.command()
+    @workspace_option
+    @lang_option
+    @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                  required=True, help="Folder of the sheets / dossier des fiches.")  # fmt: skip
+    @click.option("--capacity", "capacities", multiple=True, metavar="TEAM=DAYS")
+    @click.option("--start", type=DATE, default=None, help="First day of the road map.")
+    @click.option("--kpis/--no-kpis", "with_kpis", default=True, show_default=True,
+                  help="Measure the KPI baselines (slower) / mesurer les références.")  # fmt: skip
+    @handle_errors
+    def sheets(
+        workspace: Path,
+        lang: str | None,
+        out_dir: Path,
+        capacities: tuple[str, ...],
+        start: dt.datetime | None,
+        with_kpis: bool,
+    ) -> None:
+        """Write one printable sheet per workstream / écrire les fiches chantier."""
+        from parcours.i18n import get_lang, t
+        from parcours.plan import (
+            evidence,
+            follow_kpis,
+            plan_settings,
+            schedule,
+            score_ideas,
+            workspace_ideas,
+            workstream_sheets,
+            write_sheets,
+        )
+
+        capacity = _capacities(capacities)
+        with open_workspace(workspace, lang) as ws:
+            ideas = workspace_ideas(ws)
+            journey = ws.journey_or_none()
+            settings = plan_settings(ws)
+            facts = (
+                evidence(ws, ideas, journey=journey)
+                if journey is not None and ideas.ideas
+                else None
+            )
+            scores = score_ideas(ideas, settings, evidence=facts, lang=get_lang())
+            first = start.date() if start else _next_month(dt.date.today())
+            roadmap = schedule(ideas, start=first, capacity=capacity, settings=settings,
+                               scores=scores, lang=get_lang())  # fmt: skip
+            follow = follow_kpis(ws, ideas, journey=journey) if with_kpis else None
+            pages = workstream_sheets(ideas, journey=journey, scores=scores, evidence=facts,
+                                      roadmap=roadmap, kpis=follow, lang=get_lang())  # fmt: skip
+        written = write_sheets(pages, out_dir)
+        out.print(t("plan.sheet.written", n=len(written), path=str(out_dir)), markup=False)
+
 
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)

@@ -55,6 +55,7 @@ from parcours.plan._scoring import (
     sensitivity,
 )
 from parcours.plan._settings import DEFAULT_WEIGHTS, PlanSettings, plan_settings
+from parcours.plan._sheets import workstream_sheets, workstreams, write_sheets
 from parcours.plan._store import ideas_path, import_ideas, workspace_ideas
 from parcours.plan._workshops import (
     CreativeWorkshop,
@@ -127,6 +128,9 @@ __all__ = [
     "sensitivity",
     "validate_ideas_file",
     "workspace_ideas",
+    "workstream_sheets",
+    "workstreams",
     "world_cafe",
     "write_ideas_schema",
+    "write_sheets",
 ]
