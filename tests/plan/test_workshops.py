@@ -20,6 +20,7 @@ from parcours.plan import (
     read_votes,
     score_ideas,
     world_cafe,
+    worldcafe_sheets,
 )
 
 PEOPLE = JOURNEY_PATH.parent / "people.csv"
@@ -171,3 +172,31 @@ def test_dot_votes_become_a_criterion(tmp_path):
     sheet.write_text("idea,votes\na,-1\n", encoding="utf-8")
     with pytest.raises(PlanError, match="row 2, column votes"):
         read_votes(sheet)
+
+
+def test_printable_sheets_and_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from parcours.cli import cli
+
+    cafe = world_cafe(PEOPLE, tables=5, rounds=2)
+    html = worldcafe_sheets(
+        cafe, ["Comment suivre un remboursement ?", "Que promettre ?"], lang="fr"
+    )
+    assert html.count("<section>") == 5 + 24  # one sheet per table, one per participant
+    assert "Hôte : Claire Martin" in html
+    assert "Que promettre ?" in html
+    assert "break-after: page" in html
+    assert "Host: Claire Martin" in worldcafe_sheets(cafe, lang="en")
+    questions = tmp_path / "questions.txt"
+    questions.write_text("Q1\nQ2\n", encoding="utf-8")
+    out, sheets = tmp_path / "rotation.csv", tmp_path / "sheets.html"
+    result = CliRunner().invoke(cli, ["plan", "worldcafe", str(PEOPLE), "--tables", "5", "--rounds", "2",
+                                      "--out", str(out), "--questions", str(questions),
+                                      "--sheets", str(sheets), "--lang", "en"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "nobody meets the same person twice" in result.output
+    rotation = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(rotation.columns) == ["participant", "round", "table", "host"]
+    assert len(rotation) == 48
+    assert "Q2" in sheets.read_text(encoding="utf-8")

@@ -281,21 +281,39 @@ def register(group: click.Group) -> None:
     @click.option(
         "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None
     )
+    @click.option("--questions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Text file, one question per round / une question par tour.")  # fmt: skip
+    @click.option("--sheets", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Write printable table and participant sheets (HTML).")  # fmt: skip
     @lang_option
     @handle_errors
     def worldcafe(
-        people: Path, tables: int, rounds: int, seed: int, out_path: Path | None, lang: str | None
+        people: Path,
+        tables: int,
+        rounds: int,
+        seed: int,
+        out_path: Path | None,
+        questions: Path | None,
+        sheets: Path | None,
+        lang: str | None,
     ) -> None:
         """Seat a world café: hosts stay, others move / organiser un world café."""
         from rich.table import Table
 
         from parcours.i18n import set_lang, t
-        from parcours.plan import export_csv, world_cafe
+        from parcours.plan import export_csv, world_cafe, worldcafe_sheets
 
         set_lang(lang or "fr")
         cafe = world_cafe(people, tables=tables, rounds=rounds, seed=seed)
         if out_path is not None:
             export_csv(cafe.rotation[["participant", "round", "table", "host"]], out_path)
+        if sheets is not None:
+            asked = []
+            if questions is not None:
+                lines = questions.read_text(encoding="utf-8-sig").splitlines()
+                asked = [line.strip() for line in lines if line.strip()]
+            sheets.parent.mkdir(parents=True, exist_ok=True)
+            sheets.write_text(worldcafe_sheets(cafe, asked), encoding="utf-8")
         for number in range(1, rounds + 1):
             grid = Table(title=f"{t('plan.cafe.round')} {number}")
             grid.add_column(t("plan.cafe.table"), justify="right")

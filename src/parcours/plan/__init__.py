@@ -65,6 +65,7 @@ from parcours.plan._workshops import (
     read_people,
     read_votes,
     world_cafe,
+    worldcafe_sheets,
 )
 
 __all__ = [
@@ -131,6 +132,7 @@ __all__ = [
     "workstream_sheets",
     "workstreams",
     "world_cafe",
+    "worldcafe_sheets",
     "write_ideas_schema",
     "write_sheets",
 ]

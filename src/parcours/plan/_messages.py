@@ -168,6 +168,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "plan.cafe.table": {"fr": "Table", "en": "Table"},
     "plan.cafe.host": {"fr": "Hôte", "en": "Host"},
     "plan.cafe.guests": {"fr": "Participants", "en": "Guests"},
+    "plan.cafe.question": {"fr": "Question du tour", "en": "Question of the round"},
+    "plan.cafe.sheets": {
+        "fr": "World café : feuilles des tables et des participants",
+        "en": "World café: table and participant sheets",
+    },
     "plan.creative.group": {
         "fr": "Atelier {number} : {people}",
         "en": "Workshop {number}: {people}",

@@ -33,6 +33,7 @@ __all__ = [
     "read_people",
     "read_votes",
     "world_cafe",
+    "worldcafe_sheets",
 ]
 
 _TRUE = {"1", "x", "yes", "oui", "true", "vrai", "o", "y", "hote", "hôte", "host"}
@@ -466,3 +467,62 @@ def apply_votes(ideas: Ideas | Sequence[Idea], votes: Mapping[str, float]) -> Id
         out.append(idea)
     capacity = dict(ideas.capacity) if isinstance(ideas, Ideas) else {}
     return Ideas(capacity=capacity, ideas=out)
+
+
+def worldcafe_sheets(
+    cafe: WorldCafe, questions: Sequence[str] = (), *, lang: Lang | None = None
+) -> str:
+    """Printable sheets of a world café as one HTML page: one sheet per table (its host, then who
+    sits there and the question of each round) and one per participant (their table each
+    round), each starting on a new page when printed."""
+    from html import escape
+
+    language = lang or get_lang()
+
+    def question(r: int) -> str:
+        return questions[r - 1] if r - 1 < len(questions) else ""
+
+    rotation = cafe.rotation
+    parts = []
+    for table, host in sorted(cafe.hosts.items()):
+        rows = []
+        for r in range(1, cafe.rounds + 1):
+            seated = rotation[
+                (rotation["round"] == r) & (rotation["table"] == table) & ~rotation["host"]
+            ]
+            rows.append(
+                f"<tr><td>{r}</td><td>{escape(', '.join(seated['participant']))}</td>"
+                f"<td>{escape(question(r))}</td></tr>"
+            )
+        parts.append(
+            f"<section><h1>{escape(t('plan.cafe.table', language))} {table}</h1>"
+            f"<p>{escape(t('plan.cafe.host', language))}{' : ' if language == 'fr' else ': '}"
+            f"{escape(host)}</p>"
+            f"<table><tr><th>{escape(t('plan.cafe.round', language))}</th>"
+            f"<th>{escape(t('plan.cafe.guests', language))}</th>"
+            f"<th>{escape(t('plan.cafe.question', language))}</th></tr>{''.join(rows)}</table></section>"
+        )
+    for name, seats in rotation.sort_values(["participant", "round"]).groupby(
+        "participant", sort=True
+    ):
+        rows = [
+            f"<tr><td>{int(rec['round'])}</td><td>{int(rec['table'])}</td><td>{escape(question(int(rec['round'])))}</td></tr>"
+            for rec in seats.to_dict("records")
+        ]
+        role = f" ({escape(t('plan.cafe.host', language))})" if bool(seats["host"].iloc[0]) else ""
+        parts.append(
+            f"<section><h1>{escape(str(name))}{role}</h1><table><tr>"
+            f"<th>{escape(t('plan.cafe.round', language))}</th><th>{escape(t('plan.cafe.table', language))}</th>"
+            f"<th>{escape(t('plan.cafe.question', language))}</th></tr>{''.join(rows)}</table></section>"
+        )
+    css = (
+        "@page { size: A4; margin: 14mm; } body { font-family: 'DejaVu Sans', Arial, sans-serif; "
+        "font-size: 12pt; } section { page-break-after: always; break-after: page; } "
+        "table { border-collapse: collapse; width: 100%; } th, td { border-bottom: 1px solid #ccc; "
+        "padding: 2mm; text-align: left; vertical-align: top; }"
+    )
+    title = escape(t("plan.cafe.sheets", language))
+    return (
+        f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{css}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+    )
