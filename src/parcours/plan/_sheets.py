@@ -68,7 +68,6 @@ def _num(value: Any, lang: Lang, decimals: int = 1) -> str:
 
 
 def _page(
-    key: str,
     members: list[Idea],
     *,
     journey: Any,
@@ -251,7 +250,6 @@ def workstream_sheets(
     titles = {i.id: text(i.title, language) for i in items}
     return {
         key: _page(
-            key,
             members,
             journey=journey,
             lang=language,
