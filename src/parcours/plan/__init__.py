@@ -41,6 +41,7 @@ from parcours.plan._ideas import (
 )
 from parcours.plan._import import ImportReport, merge_ideas, read_sheet
 from parcours.plan._kpis import KPI_COLUMNS, KpiFollowUp, follow_kpis, kpi_series, kpi_status
+from parcours.plan._lane import LANE_STATUSES, stage_lane
 from parcours.plan._roadmap import ROADMAP_COLUMNS, Roadmap, period_starts, schedule
 from parcours.plan._scoring import (
     CLASSES,
@@ -79,6 +80,7 @@ __all__ = [
     "KANO_CLASSES",
     "KANO_FILE",
     "KPI_COLUMNS",
+    "LANE_STATUSES",
     "ROADMAP_COLUMNS",
     "STATUSES",
     "CreativeWorkshop",
@@ -127,6 +129,7 @@ __all__ = [
     "schedule",
     "score_ideas",
     "sensitivity",
+    "stage_lane",
     "validate_ideas_file",
     "workspace_ideas",
     "workstream_sheets",
