@@ -4,6 +4,7 @@ Hierarchy::
 
     ParcoursError
     ├── WorkspaceError        no workspace, bad parcours.toml
+    ├── LanguageError         a language other than fr or en was asked for
     ├── ModelError            a journey map (or other YAML model) is invalid; carries every Problem
     ├── MappingError          a mapping spec is invalid or does not fit the file it is applied to
     ├── IngestError           a file cannot be read at all (nothing loaded, nothing quarantined)
@@ -17,12 +18,31 @@ Hierarchy::
     ├── PlanError             ideas, scores, capacities or workshops that do not fit
     ├── OrchestrateError      the orchestration engine cannot do what was asked
     ├── RenderError           a map or report cannot be written
+    ├── DemoError             the demo generator got arguments it cannot use
     └── ApiError              an HTTP request the server refuses (carries its status)
 
 Every class is defined here, so that any layer can raise one without importing a layer above it;
 packages re-export theirs (``parcours.voc.VocError is parcours.errors.VocError``).
 
 Messages say what was expected, what was found, and where (file, line/row, column).
+
+The rule (``tests/test_errors.py`` scans every ``raise`` in ``src/parcours`` for it): every error a
+user can meet is one of these classes. A built-in exception is raised only where a protocol
+outside parcours asks for it, and the code that called it turns it into one of ours or follows
+the protocol:
+
+- pydantic validators raise ``ValueError`` (or pydantic's own ``PydanticCustomError``): pydantic
+  collects them, and the YAML loaders turn them into a :class:`ModelError` or :class:`MappingError`
+  with file, line and column;
+- scikit-learn estimators raise ``ValueError`` for invalid parameters and data, as scikit-learn's
+  estimator checks require (``parametrize_with_checks``); parcours' own callers validate first;
+- module ``__getattr__`` raises ``AttributeError`` and an abstract method ``NotImplementedError``
+  (Python's protocols); third-party protocols keep their errors (click's ``UsageError``);
+- what only a bug in parcours can raise (an impossible branch, a text missing from the message
+  catalogue) is an ``AssertionError`` or ``KeyError``, never shown to a user as a result.
+
+Each exception is listed, with its reason, in the test's allow-list; there is no package-level
+``ValueError`` hybrid, so ``except ParcoursError`` catches exactly the errors parcours means.
 """
 
 from __future__ import annotations
@@ -32,7 +52,9 @@ from dataclasses import dataclass
 __all__ = [
     "AnalyticsError",
     "ApiError",
+    "DemoError",
     "IngestError",
+    "LanguageError",
     "LifecycleError",
     "MappingError",
     "ModelError",
@@ -56,6 +78,10 @@ class ParcoursError(Exception):
 
 class WorkspaceError(ParcoursError):
     """The workspace is missing or its settings are invalid."""
+
+
+class LanguageError(ParcoursError):
+    """A language other than the ones parcours writes (fr, en) was asked for."""
 
 
 class WarehouseError(ParcoursError):
@@ -109,6 +135,10 @@ class OrchestrateError(ParcoursError):
 
 class RenderError(ParcoursError):
     """A map or report cannot be written (bad option, missing browser)."""
+
+
+class DemoError(ParcoursError):
+    """The demo generator got arguments it cannot use, or its truth lacks what was asked."""
 
 
 class ApiError(ParcoursError):
