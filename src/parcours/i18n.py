@@ -12,6 +12,19 @@ from typing import Literal
 
 from parcours.errors import LanguageError
 
+__all__ = [
+    "CATALOG",
+    "Lang",
+    "LanguageError",
+    "date",
+    "get_lang",
+    "number",
+    "percent",
+    "register",
+    "set_lang",
+    "t",
+]
+
 Lang = Literal["fr", "en"]
 
 _current: contextvars.ContextVar[Lang] = contextvars.ContextVar("parcours_lang", default="fr")
@@ -159,6 +172,7 @@ def set_lang(lang: str) -> None:
 
 
 def get_lang() -> Lang:
+    """The language everything parcours writes is in, in this context (French by default)."""
     return _current.get()
 
 
