@@ -22,6 +22,7 @@ from parcours.personas._errors import PersonaError
 from parcours.personas._model import PersonaModel
 from parcours.personas._persona import DEMO_PERSONAS, Persona, load_personas
 from parcours.personas._seeds import DEFAULT_MIN_POSITIVES, evaluate_driver, positives
+from parcours.warehouse import PERSONA_SCORES
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 UNASSIGNED = "unassigned"
-SCORES_TABLE = "persona_scores"
+SCORES_TABLE = PERSONA_SCORES  # read by voc and the report through the warehouse
 RESEMBLANCE_TABLE = "persona_resemblance"
 PROJECTION_FILE = ("out", "personas", "projection.pkl")
 DEFAULT_THRESHOLD = 0.5

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -23,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import pandas as pd
 
-from parcours.errors import ParcoursError
 from parcours.voc._classify import classify_verbatims, workspace_model
 from parcours.voc._emotion import emotion_curve, peak_end
 from parcours.voc._errors import VocError
 from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS, rank_verbatims
 from parcours.voc._stats import DEFAULT_MIN_N
 from parcours.voc._survey import filter_period, resolve_touchpoints, satisfaction
+from parcours.warehouse import PERSONA_SCORES
 
 if TYPE_CHECKING:
     from parcours.model import Journey
@@ -94,36 +93,18 @@ def _persona_customers(workspace: Workspace, persona: str) -> Any:
 
 
 def _assignments(workspace: Workspace, persona: str | None) -> Any:
-    """parcours.personas.assignments as an Ibis table (customer_id, persona), or a clear error."""
-    from parcours.warehouse import as_table
-
+    """The persona scoring's assignments (customer_id, persona) as an Ibis table, read from the
+    warehouse table parcours.personas writes, or a clear error."""
     what = f"persona {persona!r}" if persona is not None else "group by persona"
-
-    try:
-        module = importlib.import_module("parcours.personas")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("parcours.personas", "parcours"):
-            raise
-        module = None
-    assignments = getattr(module, "assignments", None) if module is not None else None
-    if assignments is None:
+    if not workspace.warehouse.has_table(PERSONA_SCORES):
         raise VocError(
-            f"{what}: expected persona assignments from parcours.personas.assignments, "
-            "found no such function in this installation"
+            f"{what}: expected scored persona assignments (the warehouse table {PERSONA_SCORES}), "
+            "found none (score the personas first: parcours personas score)"
         )
-    try:
-        table = assignments(workspace)
-    except ParcoursError as exc:
-        raise VocError(
-            f"{what}: expected scored persona assignments, found none "
-            f"(score the personas first with parcours.personas): {exc}"
-        ) from exc
-    if table is None:
-        raise VocError(f"{what}: expected scored persona assignments, found none")
-    table = as_table(table)
+    table = workspace.table(PERSONA_SCORES)
     if "customer_id" not in table.columns or "persona" not in table.columns:
         raise VocError(
-            "persona assignments: expected columns customer_id and persona, "
+            f"{PERSONA_SCORES}: expected columns customer_id and persona, "
             f"found {', '.join(table.columns)}"
         )
     return table.select("customer_id", "persona")

@@ -21,7 +21,7 @@ from parcours.warehouse._base import (
 )
 from parcours.warehouse._dialect import Dialect, DuckDBDialect, dialect_for, dialect_of
 from parcours.warehouse._duckdb import Warehouse, as_table
-from parcours.warehouse._schema import CANONICAL_DDL, CANONICAL_TABLES
+from parcours.warehouse._schema import CANONICAL_DDL, CANONICAL_TABLES, PERSONA_SCORES
 
 if TYPE_CHECKING:
     from parcours.warehouse._spark import SparkWarehouse, spark_session
@@ -39,6 +39,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "CANONICAL_DDL",
     "CANONICAL_TABLES",
+    "PERSONA_SCORES",
     "BaseWarehouse",
     "CanBulkLoad",
     "CanExportParquet",

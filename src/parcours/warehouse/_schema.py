@@ -100,3 +100,7 @@ CANONICAL_DDL: dict[str, str] = {
 }
 
 CANONICAL_TABLES: tuple[str, ...] = tuple(CANONICAL_DDL)
+
+# Tables a capability writes for the others to read (through the warehouse, not an import):
+# persona_scores(customer_id, persona, score, confidence), written by parcours.personas.score.
+PERSONA_SCORES = "persona_scores"
