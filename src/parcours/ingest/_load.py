@@ -104,6 +104,7 @@ def load_file(
         separator=read.separator,
         sheet=read.sheet,
         skip_rows=read.skip_rows,
+        **read.limits(),
     )
     raw = read_raw(wh, path, options, "__stg", progress=lambda d, t: step("read", d, t))
     columns = _resolve_columns(mapping, raw, path)

@@ -65,6 +65,9 @@ ID_COLUMN: dict[str, str] = {
 }
 
 
+_UNSET_IS_UNCHANGED = ("quoted_max_lines", "quoted_max_bytes")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -77,6 +80,18 @@ class ReadSpec(_Strict):
     separator: str | None = None
     sheet: str | None = None
     skip_rows: int = Field(default=0, ge=0)
+    quoted_max_lines: int | None = Field(default=None, ge=1)
+    """The most lines a quoted field may span (None: 100); past it the quote is a stray one."""
+    quoted_max_bytes: int | None = Field(default=None, ge=1)
+    """The same limit in bytes (None: 1 MiB)."""
+
+    def limits(self) -> dict[str, int]:
+        """The limits of a quoted field that the mapping sets (the reader has the defaults)."""
+        given = {
+            "quoted_max_lines": self.quoted_max_lines,
+            "quoted_max_bytes": self.quoted_max_bytes,
+        }
+        return {key: value for key, value in given.items() if value is not None}
 
 
 class ColumnSpec(_Strict):
@@ -204,7 +219,13 @@ class Mapping(_Strict):
 
     def fingerprint(self) -> str:
         """A hash of the mapping's meaning (not its formatting), recorded with each load."""
-        payload = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        data = self.model_dump(mode="json", by_alias=True)
+        for (
+            key
+        ) in _UNSET_IS_UNCHANGED:  # settings added later: a mapping without them keeps its hash
+            if data["read"].get(key) is None:
+                data["read"].pop(key, None)
+        payload = json.dumps(data, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 

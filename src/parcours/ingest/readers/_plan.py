@@ -24,6 +24,8 @@ from parcours.ingest._sniff import (
     strip_line_break,
 )
 from parcours.ingest.readers._base import (
+    QUOTED_MAX_BYTES,
+    QUOTED_MAX_LINES,
     SAMPLE_BYTES,
     SAMPLE_RECORDS,
     ReadOptions,
@@ -55,6 +57,8 @@ class Plan:
     skip_rows: int = 0
     header_lines: int = 1
     columns: list[str] = field(default_factory=list)
+    quoted_max_lines: int = QUOTED_MAX_LINES
+    quoted_max_bytes: int = QUOTED_MAX_BYTES
 
     @property
     def header_end(self) -> int:
@@ -219,6 +223,8 @@ def plan_layout(plan: Plan, options: ReadOptions) -> None:
     plan.separator = sep
     plan.skip_rows = options.skip_rows
     plan.header_lines = used
+    plan.quoted_max_lines = options.quoted_max_lines
+    plan.quoted_max_bytes = options.quoted_max_bytes
     plan.columns = header_names(cells)
 
 

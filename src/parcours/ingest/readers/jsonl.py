@@ -11,7 +11,6 @@ from typing import Any
 from parcours.errors import IngestError
 from parcours.ingest._sniff import MIXED, bom_encoding, decode_cp1252
 from parcours.ingest.readers._base import (
-    MAX_REJECT_TEXT,
     SAMPLE_BYTES,
     Progress,
     RawRead,
@@ -20,6 +19,7 @@ from parcours.ingest.readers._base import (
     Sink,
     StructuralReject,
     codec_name,
+    reject_text,
     unique_name,
 )
 from parcours.ingest.readers._values import value_text
@@ -85,7 +85,7 @@ def _read_json(
                 StructuralReject(
                     number,
                     None,
-                    text[:MAX_REJECT_TEXT],
+                    reject_text(text),
                     f"expected a JSON object, found invalid JSON ({exc.msg} at column {exc.colno})",
                 )
             )
@@ -95,7 +95,7 @@ def _read_json(
                 StructuralReject(
                     number,
                     None,
-                    text[:MAX_REJECT_TEXT],
+                    reject_text(text),
                     f"expected a JSON object, found {_json_kind(record)}",
                 )
             )
