@@ -24,7 +24,7 @@ from parcours.ingest._identity import resolve_identities
 from parcours.ingest._mapping import ID_COLUMN, ColumnSpec, ColumnType, Mapping
 from parcours.ingest._targets import register_touchpoints, touch_customers, write_target
 from parcours.ingest._touchpoints import TouchpointTable
-from parcours.ingest.readers import RawRead, ReadOptions, read_raw
+from parcours.ingest.readers import RawRead, ReadNote, ReadOptions, read_raw
 from parcours.warehouse import Warehouse
 
 Phase = Callable[[str, int, int], None]
@@ -48,6 +48,8 @@ class LoadReport:
     separator: str | None = None
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
+    notes: tuple[ReadNote, ...] = ()
+    """What the reader decided that the user must know (``note.text()`` in their language)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -174,6 +176,7 @@ def load_file(
         separator=raw.separator,
         seconds=time.perf_counter() - started,
         reasons=reasons,
+        notes=raw.notes,
     )
 
 

@@ -84,6 +84,27 @@ class StructuralReject:
 
 
 @dataclass(frozen=True)
+class ReadNote:
+    """Something the reader decided that the user must know (shown with the load's report).
+
+    ``key`` is a message of :mod:`parcours.i18n`; ``values`` fill it in."""
+
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str | None = None) -> str:
+        """The note in ``lang`` (default: the current language)."""
+        from parcours.i18n import t
+
+        return t(self.key, lang, **dict(self.values))
+
+
+def declared_8bit_is_utf8(path: Path, declared: str) -> ReadNote:
+    """The note of a file read as UTF-8 although its mapping declares an 8-bit encoding."""
+    return ReadNote("ingest.note.utf8_not_8bit", (("file", path.name), ("declared", declared)))
+
+
+@dataclass(frozen=True)
 class RawRead:
     """What :func:`read_raw` staged, and how it read the file."""
 
@@ -95,6 +116,7 @@ class RawRead:
     rows_read: int
     rejects: list[StructuralReject]
     sheets: list[str] | None = None
+    notes: tuple[ReadNote, ...] = ()
 
 
 @dataclass(frozen=True)

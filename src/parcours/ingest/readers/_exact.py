@@ -236,6 +236,7 @@ def exact_path(
         encoding=encoding,
         separator=plan.separator,
         columns=list(plan.columns),
+        notes=plan.notes,
         rows_read=rows_read,
         rejects=rejects,
     )

@@ -111,6 +111,7 @@ def fast_path(
         encoding=plan.encoding,
         separator=plan.separator,
         columns=list(plan.columns),
+        notes=plan.notes,
         rows_read=good_rows + len(rejects),
         rejects=[r for r in rejects if r is not None],
     )
