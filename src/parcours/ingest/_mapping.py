@@ -5,6 +5,7 @@ The format is documented for users in docs/mapping.md; this module is its typed 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -65,7 +66,7 @@ ID_COLUMN: dict[str, str] = {
 }
 
 
-_UNSET_IS_UNCHANGED = ("quoted_max_lines", "quoted_max_bytes")
+_UNSET_IS_UNCHANGED = (("read", "quoted_max_lines"), ("read", "quoted_max_bytes"), ("", "dates"))
 
 
 class _Strict(BaseModel):
@@ -142,6 +143,26 @@ class Rule(_Strict):
         return self
 
 
+class DateRange(_Strict):
+    """The dates a file may hold; a date or date-time outside goes to the quarantine."""
+
+    earliest: dt.date = dt.date(1900, 1, 1)
+    latest: dt.date | None = None
+    """None: five years after the day of the load."""
+
+    def bounds(self, today: dt.date | None = None) -> tuple[str, str]:
+        """(earliest, latest) as ISO dates."""
+        if self.latest is not None:
+            return self.earliest.isoformat(), self.latest.isoformat()
+        day = today or dt.date.today()
+        ahead = (
+            day.replace(year=day.year + 5)
+            if (day.month, day.day) != (2, 29)
+            else day.replace(year=day.year + 5, day=28)
+        )
+        return self.earliest.isoformat(), ahead.isoformat()
+
+
 class TouchpointSpec(_Strict):
     journey: str | None = None
     rules: list[Rule] = Field(default_factory=list)
@@ -166,6 +187,8 @@ class Mapping(_Strict):
     touchpoints: TouchpointSpec | None = None
     attributes: dict[Slug, ColumnSpec] = Field(default_factory=dict)
     required: list[str] = Field(default_factory=list)
+    dates: DateRange | None = None
+    """The plausible dates (None: from 1900-01-01 to five years ahead)."""
 
     @field_validator("identifiers")
     @classmethod
@@ -220,11 +243,11 @@ class Mapping(_Strict):
     def fingerprint(self) -> str:
         """A hash of the mapping's meaning (not its formatting), recorded with each load."""
         data = self.model_dump(mode="json", by_alias=True)
-        for (
-            key
-        ) in _UNSET_IS_UNCHANGED:  # settings added later: a mapping without them keeps its hash
-            if data["read"].get(key) is None:
-                data["read"].pop(key, None)
+        # Settings added later: a mapping that leaves them out keeps the hash it had.
+        for part, key in _UNSET_IS_UNCHANGED:
+            where = data[part] if part else data
+            if where.get(key) is None:
+                where.pop(key, None)
         payload = json.dumps(data, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
