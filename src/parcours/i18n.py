@@ -49,6 +49,12 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "  of which {n} were already in the warehouse",
     },
     "ingest.reasons": {"fr": "  motifs de rejet :", "en": "  reasons for rejection:"},
+    "ingest.note.utf8_not_8bit": {
+        "fr": "  attention : {file} est en UTF-8 alors que le mapping déclare l'encodage "
+        "{declared} ; lu en UTF-8 (lu en {declared}, « é » deviendrait « Ã© »)",
+        "en": "  warning: {file} is UTF-8 although the mapping declares the encoding {declared}; "
+        "read as UTF-8 (read as {declared}, « é » would become « Ã© »)",
+    },
     "ingest.see_quarantine": {
         "fr": "Voir les lignes rejetées : parcours quarantine",
         "en": "See the rejected rows: parcours quarantine",

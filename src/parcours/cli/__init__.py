@@ -122,6 +122,8 @@ def _print_reports(reports: list[Any]) -> None:
             ),
             markup=False,
         )
+        for note in report.notes:
+            out.print(note.text(), markup=False, highlight=False)
         if report.rows_already_loaded:
             out.print(t("ingest.existing", n=report.rows_already_loaded), markup=False)
         if report.reasons:
