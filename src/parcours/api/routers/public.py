@@ -117,7 +117,7 @@ def _parse(body: bytes, content_type: str) -> list[Any]:
 
 @router.get("/health", response_model=HealthOut)
 def health() -> HealthOut:
-    from parcours import __version__
+    from parcours._version import __version__
 
     return HealthOut(ok=True, version=__version__)
 
