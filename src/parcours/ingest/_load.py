@@ -25,7 +25,7 @@ from parcours.ingest._mapping import ID_COLUMN, ColumnSpec, ColumnType, Mapping
 from parcours.ingest._readers import RawRead, ReadOptions, read_raw
 from parcours.ingest._targets import register_touchpoints, touch_customers, write_target
 from parcours.ingest._touchpoints import TouchpointTable
-from parcours.warehouse import Warehouse
+from parcours.warehouse import Warehouse, skip_erased
 
 Phase = Callable[[str, int, int], None]
 """progress(phase, done, total): phase is read | check | identities | write."""
@@ -33,7 +33,8 @@ Phase = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What one file's load did. ``rows_loaded + rows_quarantined == rows_read``, always."""
+    """What one file's load did. ``rows_loaded + rows_quarantined + rows_erased == rows_read``,
+    always; ``rows_erased``: rows of erased people (suppression list), skipped, never stored."""
 
     load_id: str
     file: str
@@ -48,6 +49,7 @@ class LoadReport:
     separator: str | None = None
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
+    rows_erased: int = 0
 
 
 def file_sha256(path: Path) -> str:
@@ -111,6 +113,7 @@ def load_file(
     _build_typed(wh, mapping, columns, raw, source, timezone, touchpoints)
     wh.execute("DROP TABLE IF EXISTS __stg")  # everything needed is in __typed now: free memory
     _flag_duplicates(wh, mapping)
+    erased = skip_erased(wh, "__typed", {k: f"__id_{k}" for k in mapping.identifiers})
     step("check", raw.rows_read, raw.rows_read)
 
     with wh.transaction():
@@ -136,7 +139,7 @@ def load_file(
         touch_customers(wh)
         quarantined = _count(wh, "SELECT count(*) FROM __typed WHERE __problem IS NOT NULL")
         quarantined += len(raw.rejects)
-        loaded = raw.rows_read - quarantined
+        loaded = raw.rows_read - quarantined - erased
         wh.execute(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "now() - to_microseconds(CAST(? AS BIGINT)), now())",
@@ -173,6 +176,7 @@ def load_file(
         separator=raw.separator,
         seconds=time.perf_counter() - started,
         reasons=reasons,
+        rows_erased=erased,
     )
 
 

@@ -21,6 +21,7 @@ from parcours.errors import OrchestrateError
 from parcours.orchestrate._config import from_workspace, workspace_scenarios
 from parcours.orchestrate._delivery import ParkedMessage, Resolution
 from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
+from parcours.orchestrate._erasure import ErasureReport, erase_everywhere
 from parcours.orchestrate._events import parse_events
 from parcours.orchestrate._measure import dry_run, report, uplift
 from parcours.orchestrate._model import Scenario, load_scenario
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Cap",
+    "ErasureReport",
     "Event",
     "IngestResult",
     "Message",
@@ -57,6 +59,7 @@ __all__ = [
     "WebhookChannel",
     "Worker",
     "dry_run",
+    "erase_everywhere",
     "from_workspace",
     "library_files",
     "load_scenario",

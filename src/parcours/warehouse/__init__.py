@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from parcours.warehouse._duckdb import Warehouse, as_table
 from parcours.warehouse._schema import CANONICAL_DDL, CANONICAL_TABLES
+from parcours.warehouse._suppression import (
+    SUPPRESSION_TABLE,
+    compact_file,
+    erasure_key,
+    skip_erased,
+    suppress,
+    suppressed,
+    suppression_hash,
+)
 
 
 def __getattr__(name: str) -> object:
@@ -18,8 +27,15 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "CANONICAL_DDL",
     "CANONICAL_TABLES",
+    "SUPPRESSION_TABLE",
     "SparkWarehouse",
     "Warehouse",
     "as_table",
+    "compact_file",
+    "erasure_key",
+    "skip_erased",
     "spark_session",
+    "suppress",
+    "suppressed",
+    "suppression_hash",
 ]
