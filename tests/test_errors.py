@@ -88,8 +88,15 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("demo/_simulate.py", "AssertionError"): "bounded redraw loops that always end",
     ("render/charts.py", "ValueError"): "a chart called without its column names (a caller bug)",
     # caught by their callers and turned into an HTTP status or a ledger failure
-    ("orchestrate/_http.py", "ValueError"): "an oversized body: the handler answers 413",
     ("orchestrate/channels/http.py", "ValueError"): "no webhook URL: the send fails in the ledger",
+    (
+        "api/_middleware.py",
+        "_BodyError",
+    ): "starlette's HTTPException from receive(): a 413/408 problem",
+    (
+        "api/routers/capabilities.py",
+        "ValueError",
+    ): "pydantic validator of a query date: a 422 problem",
 }
 
 

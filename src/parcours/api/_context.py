@@ -137,6 +137,7 @@ class ServerContext:
         self.jobs = Jobs()
         self._warehouse_lock = threading.RLock()
         self._orch: Any = None
+        self._own_orch = True
         self._orch_lock = threading.Lock()
         self.orchestrate_lock = threading.Lock()  # one engine call at a time (SQLite connections)
         self._journey_lock = threading.Lock()
@@ -197,12 +198,18 @@ class ServerContext:
                 self._orch = from_workspace(self.workspace, **overrides)
             return self._orch
 
+    def use_orchestrator(self, orchestrator: Any) -> None:
+        """Serve this orchestrator (its owner disposes of it) instead of building one."""
+        with self._orch_lock:
+            self._orch = orchestrator
+            self._own_orch = False
+
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         self.jobs.shutdown()
-        if self._orch is not None:
+        if self._orch is not None and self._own_orch:
             self._orch.store.dispose()
         self.accounts.dispose()
         self.workspace.close()
