@@ -96,7 +96,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("demo/_simulate.py", "AssertionError"): "bounded redraw loops that always end",
     ("render/charts.py", "ValueError"): "a chart called without its column names (a caller bug)",
     # caught by their callers and turned into an HTTP status or a ledger failure
-    ("orchestrate/_http.py", "ValueError"): "an oversized body: the handler answers 413",
     ("orchestrate/channels/http.py", "ValueError"): "no webhook URL: the send fails in the ledger",
 }
 

@@ -68,18 +68,25 @@ class HealthOut(Model):
     version: str
 
 
-def _parse(body: bytes, content_type: str) -> list[Any]:
+def _parse(body: bytes, content_type: str) -> Any:
+    """One JSON object, an array, or JSON lines (one object a line; also without the
+    ``application/x-ndjson`` type, as the former listener read them)."""
     try:
-        text = body.decode("utf-8")
+        text = body.decode("utf-8").strip()
     except UnicodeDecodeError:
         raise ApiError(400, "", "expected a UTF-8 body, found other bytes") from None
     try:
         if "ndjson" in content_type or "jsonl" in content_type:
             return [json.loads(line) for line in text.splitlines() if line.strip()]
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            if "\n" not in text:
+                raise
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ApiError(400, "", f"expected JSON, found a syntax error ({exc})") from None
-    return data if isinstance(data, list) else [data]
+    return data
 
 
 @router.get("/health", response_model=HealthOut)
@@ -109,7 +116,7 @@ async def post_events(
     from parcours.orchestrate import parse_events
 
     raw = _parse(await request.body(), request.headers.get("content-type", ""))
-    if len(raw) > MAX_EVENTS:
+    if isinstance(raw, list) and len(raw) > MAX_EVENTS:
         raise ApiError(
             413, "", f"expected at most {MAX_EVENTS} events per request, found {len(raw)}"
         )
