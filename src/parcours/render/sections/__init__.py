@@ -31,6 +31,7 @@ from parcours.render.sections import (
     lifecycle,
     orchestrate,
     personas,
+    plan,
     retention,
     voc,
 )
@@ -66,7 +67,7 @@ BUILDERS: tuple[Builder, ...] = (
     Builder("retention", retention.sections),
     Builder("personas", personas.sections),
     Builder("orchestrate", orchestrate.sections),
-    # Builder("plan", plan.sections),  <- parcours.plan's sections go here (render/sections/plan.py)
+    Builder("plan", plan.sections),
 )
 """Every section builder of the report, in the order their sections appear when ``order`` ties."""
 
