@@ -10,6 +10,18 @@ import contextvars
 import datetime as dt
 from typing import Literal
 
+__all__ = [
+    "CATALOG",
+    "Lang",
+    "date",
+    "get_lang",
+    "number",
+    "percent",
+    "register",
+    "set_lang",
+    "t",
+]
+
 Lang = Literal["fr", "en"]
 
 _current: contextvars.ContextVar[Lang] = contextvars.ContextVar("parcours_lang", default="fr")

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from parcours.errors import ParcoursError, WorkspaceError
 
+__all__ = ["FOLDERS", "LANGS", "SETTINGS_FILE", "Settings", "Workspace"]
+
 SETTINGS_FILE = "parcours.toml"
 FOLDERS = ("journeys", "personas", "scenarios", "mappings", "raw")
 LANGS = ("fr", "en")

@@ -8,6 +8,7 @@ arguments (``customer=``, ``ts=``, ``touchpoint=``; a process log's ``case=``, `
 
 from __future__ import annotations
 
+from parcours.analytics import _messages  # noqa: F401  # registers the package's words
 from parcours.analytics._attribution import attribution, conversion_paths, removal_effects
 from parcours.analytics._common import parse_duration
 from parcours.analytics._detect import (

@@ -100,24 +100,19 @@ class _Context:
 
 
 def _read(path: Path) -> Any:
-    import pandas as pd
-
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
     if path.name.lower().endswith((".xes", ".xes.gz")):
         from parcours.analytics import read_xes
 
         return read_xes(path)
-    with path.open(encoding="utf-8-sig") as handle:
-        head = handle.readline()
-    separator = max((",", ";", "\t"), key=head.count)
-    return pd.read_csv(path, sep=separator, encoding="utf-8-sig")
+    from parcours.ingest import read_table
+
+    return read_table(path)
 
 
 def _show(result: Any, csv_file: Path | None, limit: int = 40) -> None:
     from rich.table import Table
 
-    from parcours.analytics import _messages  # noqa: F401  # the package's words
+    import parcours.analytics  # noqa: F401  # its words (registered on import)
     from parcours.i18n import t
 
     frame = result.to_pandas() if hasattr(result, "to_pandas") else result

@@ -104,8 +104,7 @@ def lifecycle_command(
     lang: str | None,
 ) -> None:
     """Lifecycle states, flows and churn rate / états du cycle de vie, flux et attrition."""
-    from parcours.lifecycle import STATES
-    from parcours.lifecycle._workspace import workspace_lifecycle
+    from parcours.lifecycle import STATES, workspace_lifecycle
 
     with open_workspace(workspace, lang) as ws:
         language = get_lang()
@@ -238,7 +237,7 @@ def clv_command(
     lang: str | None,
 ) -> None:
     """Customer lifetime value with BTYD models / valeur client (CLV) par modèles BTYD."""
-    from parcours.lifecycle._workspace import clv
+    from parcours.lifecycle import clv
 
     with open_workspace(workspace, lang) as ws:
         language = get_lang()
@@ -335,21 +334,20 @@ def reactivation_command(
 ) -> None:
     """Reactivation targets with their reason, or the rate of a past campaign / cibles de
     réactivation avec leur raison, ou le taux de retour d'une campagne passée."""
-    import pandas as pd
-
-    from parcours.lifecycle import LifecycleError, reactivation_rate, workspace_events
-    from parcours.lifecycle._workspace import workspace_targets
+    from parcours.ingest import read_table
+    from parcours.lifecycle import (
+        LifecycleError,
+        reactivation_rate,
+        workspace_events,
+        workspace_targets,
+    )
 
     with open_workspace(workspace, lang) as ws:
         language = get_lang()
         if track is not None:
             if since is None:
                 raise LifecycleError("expected --since (the campaign date) with --track")
-            targets = (
-                pd.read_parquet(track)
-                if track.suffix == ".parquet"
-                else pd.read_csv(track, encoding="utf-8-sig", dtype={"customer_id": str})
-            )
+            targets = read_table(track, text_columns=("customer_id",))
             events, _ = workspace_events(ws)
             rate = reactivation_rate(targets, events, since).set_index("group")
             target = rate.loc["target"]

@@ -93,10 +93,10 @@ def register(group: click.Group) -> None:
             customer_features,
             evaluate,
             model_card,
+            projection_path,
             truth_reference,
         )
         from parcours.personas import fit as fit_personas
-        from parcours.personas._project import projection_path
 
         with open_workspace(workspace, lang) as ws:
             features = customer_features(ws)

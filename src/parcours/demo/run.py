@@ -16,6 +16,8 @@ from parcours.demo._generate import generate
 from parcours.i18n import number, t
 from parcours.workspace import Workspace
 
+__all__ = ["JOURNEY_FILE", "prepare_workspace", "run_demo"]
+
 JOURNEY_FILE = "mutuelle-horizon.yaml"
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from parcours.errors import IngestError
 from parcours.ingest._load import LoadReport, load_file
 from parcours.ingest._mapping import Mapping, load_mapping, mapping_from_dict
+from parcours.ingest._table import read_table
 from parcours.ingest._touchpoints import TouchpointTable
 
-__all__ = ["LoadReport", "Mapping", "ingest", "load_mapping", "mapping_from_dict"]
+__all__ = ["LoadReport", "Mapping", "ingest", "load_mapping", "mapping_from_dict", "read_table"]
 
 Progress = Callable[[str, int, int], None]
 
