@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from parcours.errors import ParcoursError, WorkspaceError
+from parcours.export import CSV_DIALECTS, CsvDialect, csv_dialect_for
 
 __all__ = ["FOLDERS", "LANGS", "SETTINGS_FILE", "Settings", "Workspace"]
 
@@ -39,6 +40,13 @@ class Settings:
     ops_store: str = "sqlite:///ops.sqlite"
     memory_limit: str | None = None
     ingest_memory_limit: str | None = "1GB"
+    export_csv: str | None = None
+    """``[export] csv``: excel-fr or rfc4180; None: by the language (see :attr:`csv_dialect`)."""
+
+    @property
+    def csv_dialect(self) -> CsvDialect:
+        """The dialect of the CSV files this workspace writes: the setting, else excel-fr in French."""
+        return csv_dialect_for(self.lang, self.export_csv)
 
     def to_toml(self) -> str:
         memory = f'memory_limit = "{self.memory_limit}"\n' if self.memory_limit else ""
@@ -54,6 +62,10 @@ class Settings:
             f'ingest_memory_limit = "{self.ingest_memory_limit}"  # cap while loading; spills beyond\n'
             "\n[orchestrate]\n"
             f'store = "{_escape(self.ops_store)}"  # SQLite file by default, postgresql://... in production\n'
+            "\n[export]\n"
+            + (f'csv = "{self.export_csv}"' if self.export_csv else '# csv = "excel-fr"')
+            + "  # excel-fr (UTF-8 BOM, ;, 12,5: French Excel) | rfc4180 (, and 12.5);"
+            " default: excel-fr in French, rfc4180 in English\n"
         )
 
 
@@ -69,6 +81,7 @@ def _read_settings(path: Path) -> Settings:
     ws = data.get("workspace", {})
     wh = data.get("warehouse", {})
     ops = data.get("orchestrate", {})
+    export = data.get("export", {})
     lang = ws.get("lang", "fr")
     if lang not in LANGS:
         raise WorkspaceError(f"{path}: [workspace] lang: expected one of fr, en, found {lang!r}")
@@ -90,6 +103,15 @@ def _read_settings(path: Path) -> Settings:
         ops_store=str(ops.get("store", "sqlite:///ops.sqlite")),
         memory_limit=wh.get("memory_limit"),
         ingest_memory_limit=wh.get("ingest_memory_limit", "1GB"),
+        export_csv=_export_csv(path, export.get("csv")),
+    )
+
+
+def _export_csv(path: Path, value: object) -> str | None:
+    if value is None or value in CSV_DIALECTS:
+        return None if value is None else str(value)
+    raise WorkspaceError(
+        f"{path}: [export] csv: expected one of {', '.join(CSV_DIALECTS)}, found {value!r}"
     )
 
 

@@ -140,6 +140,12 @@ def test_a_missing_sheet_names_the_sheets(tmp_path):
         read_table(tmp_path / "t.xlsx", sheet="nope")
 
 
+def test_an_unnamed_column_is_named_as_pandas_names_it(tmp_path):
+    path = tmp_path / "index.csv"
+    pd.DataFrame({"a": [1, 2]}).to_csv(path)
+    assert list(read_table(path).columns) == ["Unnamed: 0", "a"]
+
+
 def test_a_quoted_field_on_several_lines_is_one_value(tmp_path):
     path = tmp_path / "multi.csv"
     path.write_text('id;text\n1;"first line\nsecond; line"\n2;plain\n', encoding="utf-8")

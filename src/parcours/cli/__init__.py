@@ -12,6 +12,8 @@ import click
 from rich.table import Table
 
 from parcours.cli._common import (
+    csv_dialect,
+    csv_dialect_option,
     err,
     handle_errors,
     lang_option,
@@ -138,6 +140,7 @@ def _print_reports(reports: list[Any]) -> None:
 @click.option("--load", "load_id", default=None, help="Only this load id.")
 @click.option("--limit", default=50, show_default=True, help="Rows to show.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, help="Write CSV.")
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -154,7 +157,9 @@ def quarantine(
         table = ws.quarantine(source=source, load_id=load_id)
         total = int(table.count().execute())
         if out_path is not None:
-            table.to_pandas().to_csv(out_path, index=False)
+            from parcours.export import write_csv
+
+            write_csv(table.to_pandas(), out_path, dialect=csv_dialect())
         if total == 0:
             out.print(t("quarantine.empty"))
             return

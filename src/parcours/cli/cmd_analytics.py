@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 import click
 
 from parcours.cli._common import (
+    csv_dialect,
+    csv_dialect_option,
     err,
     handle_errors,
     lang_option,
@@ -61,6 +63,7 @@ def _events_options(func: F) -> F:
                 default=None,
                 help="Write the result as CSV / écrire le résultat en CSV.",
             ),
+            csv_dialect_option,
         ]
     ):
         func = option(func)
@@ -117,8 +120,9 @@ def _show(result: Any, csv_file: Path | None, limit: int = 40) -> None:
 
     frame = result.to_pandas() if hasattr(result, "to_pandas") else result
     if csv_file is not None:
-        csv_file.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(csv_file, index=False)
+        from parcours.export import write_csv
+
+        write_csv(frame, csv_file, dialect=csv_dialect())
         out.print(t("analytics.cli.saved", path=str(csv_file), rows=len(frame)), markup=False)
         return
     if not len(frame):
@@ -564,6 +568,7 @@ def register(group: click.Group) -> None:
     @click.option(
         "--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None
     )
+    @csv_dialect_option
     @handle_errors
     def blocking_cmd(workspace: Path, lang: str | None, csv_file: Path | None) -> None:
         """Blocking points by lost customers / points de blocage par clients perdus."""
@@ -583,6 +588,7 @@ def register(group: click.Group) -> None:
     @click.option(
         "--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None
     )
+    @csv_dialect_option
     @handle_errors
     def timing_cmd(
         workspace: Path, lang: str | None, by: str | None, csv_file: Path | None

@@ -9,6 +9,8 @@ import click
 
 from parcours.cli._common import (
     DATE,
+    csv_dialect,
+    csv_dialect_option,
     handle_errors,
     lang_option,
     open_workspace,
@@ -36,7 +38,7 @@ def _write(frame: Any, path: Path | None) -> None:
         return
     from parcours.lifecycle import export_targets
 
-    export_targets(frame, path)
+    export_targets(frame, path, dialect=csv_dialect())
     out.print(t("lifecycle.written", n=len(frame), path=str(path)), markup=False)
 
 
@@ -89,6 +91,7 @@ def _table(
     default=None,
     help="Write each customer's state (.csv or .parquet).",
 )
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -167,6 +170,7 @@ def lifecycle_command(
     default=None,
     help="Write each customer's scores (.csv or .parquet).",
 )
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -222,6 +226,7 @@ def rfm_command(
     default=None,
     help="Write each customer's CLV (.csv or .parquet).",
 )
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -317,6 +322,7 @@ def clv_command(
 )
 @click.option("--since", type=DATE, default=None, help="Campaign date for --track.")
 @click.option("--top", default=15, show_default=True, help="Targets to show.")
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors

@@ -9,6 +9,8 @@ import click
 
 from parcours.cli._common import (
     DATE,
+    csv_dialect,
+    csv_dialect_option,
     handle_errors,
     lang_option,
     open_workspace,
@@ -71,8 +73,9 @@ def _write(frame: Any, out_path: Path | None, lang: str) -> None:
 
     if out_path is None:
         return
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out_path, index=False, encoding="utf-8")
+    from parcours.export import write_csv
+
+    write_csv(frame, out_path, dialect=csv_dialect())
     out.print(t("voc.written", lang, n=len(frame), path=str(out_path)), markup=False)
 
 
@@ -94,6 +97,7 @@ def _scope(func: Any) -> Any:
             click.option(
                 "--out", "out_path", type=click.Path(path_type=Path), default=None, help="CSV file."
             ),
+            csv_dialect_option,
         ]
     ):
         func = option(func)
@@ -342,6 +346,7 @@ def emotion_command(
 @click.option("--journey", "-j", default=None, help="Journey for key moments (optional).")
 @click.option("--actions", is_flag=True, help="Also list the actions losing the most points.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None)
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -408,6 +413,7 @@ def score_command(
 @click.option("--approve-from", type=float, default=0.5, show_default=True)
 @click.option("--reject-below", type=float, default=0.3, show_default=True)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None)
+@csv_dialect_option
 @lang_option
 @handle_errors
 def kano_command(
@@ -476,6 +482,7 @@ def train_command(
 @click.option("--high", type=float, default=5, show_default=True, help="Highest score.")
 @click.option("--journey", "-j", default=None)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None)
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors

@@ -269,12 +269,10 @@ def _column_names(source: Path, line: int, header: list[str]) -> list[str]:
     names = [name.strip() for name in header]
     while len(names) > 1 and not names[-1]:
         names.pop()  # a header line that ends with a separator
+    # an unnamed column (the index pandas writes) is named as pandas names it
+    names = [name or f"Unnamed: {i}" for i, name in enumerate(names)]
     seen: set[str] = set()
-    for number, name in enumerate(names, 1):
-        if not name:
-            raise IngestError(
-                f"{source}, line {line}: expected a name for column {number}, found none"
-            )
+    for name in names:
         if name in seen:
             raise IngestError(
                 f"{source}, line {line}: expected unique column names, found {name!r} twice"
