@@ -184,12 +184,15 @@ class Workspace:
         mapping: Path | str | Any,
         source: str | None = None,
         progress: bool | Callable[[str, int, int], None] = False,
+        verbose: bool = False,
     ) -> list[Any]:
         """Load raw exports through a mapping; see :func:`parcours.ingest.ingest`."""
         from parcours.ingest import ingest
 
         paths: Sequence[Path | str] = [files] if isinstance(files, str | Path) else list(files)
-        return ingest(self, paths, mapping=mapping, source=source, progress=progress)
+        return ingest(
+            self, paths, mapping=mapping, source=source, progress=progress, verbose=verbose
+        )
 
     def quarantine(self, *, source: str | None = None, load_id: str | None = None) -> Any:
         """Rejected rows with file, row, column, value and reason (an Ibis table)."""

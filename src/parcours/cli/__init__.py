@@ -95,19 +95,27 @@ def _lang_of(workspace: Path) -> str:
     "--mapping", "-m", required=True, type=click.Path(path_type=Path), help="Mapping YAML."
 )
 @click.option("--source", "-s", default=None, help="Source name (default: the mapping's).")
+@click.option("--verbose", "-v", is_flag=True, help="Away from a terminal, log each phase.")
 @workspace_option
 @lang_option
 @handle_errors
 def ingest(
-    files: tuple[Path, ...], mapping: Path, source: str | None, workspace: Path, lang: str | None
+    files: tuple[Path, ...],
+    mapping: Path,
+    source: str | None,
+    verbose: bool,
+    workspace: Path,
+    lang: str | None,
 ) -> None:
     """Load raw exports (CSV, TSV, xlsx, Parquet, JSON lines) / charger des exports bruts."""
     with open_workspace(workspace, lang) as ws:
-        reports = ws.ingest(list(files), mapping=mapping, source=source, progress=True)
-        _print_reports(reports)
+        reports = ws.ingest(
+            list(files), mapping=mapping, source=source, progress=True, verbose=verbose
+        )
+        _print_reports(reports, workspace)
 
 
-def _print_reports(reports: list[Any]) -> None:
+def _print_reports(reports: list[Any], workspace: Path) -> None:
     rejected = False
     for report in reports:
         name = Path(report.file).name
@@ -132,7 +140,9 @@ def _print_reports(reports: list[Any]) -> None:
             for reason, count in list(report.reasons.items())[:8]:
                 out.print(f"    {count:>8}  {reason}", markup=False, highlight=False)
     if rejected:
-        out.print(t("ingest.see_quarantine"), markup=False)
+        import shlex
+
+        out.print(t("ingest.see_quarantine", workspace=shlex.quote(str(workspace))), markup=False)
 
 
 @cli.command()
@@ -234,13 +244,14 @@ def schema(kind: str) -> None:
 @click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=200))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--verbose", "-v", is_flag=True, help="Away from a terminal, log each load phase.")
 @handle_errors
-def demo(out_dir: Path, customers: int, seed: int, lang: str) -> None:
+def demo(out_dir: Path, customers: int, seed: int, lang: str, verbose: bool) -> None:
     """Generate a synthetic mutual, ingest its exports, write the report / démonstration."""
     from parcours.demo.run import run_demo
 
     set_lang(lang)
-    run_demo(out_dir, customers=customers, seed=seed, lang=lang, console=out)
+    run_demo(out_dir, customers=customers, seed=seed, lang=lang, console=out, verbose=verbose)
 
 
 def _register_commands() -> None:

@@ -414,6 +414,7 @@ def score_command(
 @click.option("--reject-below", type=float, default=0.3, show_default=True)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None)
 @csv_dialect_option
+@workspace_option
 @lang_option
 @handle_errors
 def kano_command(
@@ -424,13 +425,21 @@ def kano_command(
     approve_from: float,
     reject_below: float,
     out_path: Path | None,
+    workspace: Path,
     lang: str | None,
 ) -> None:
-    """Kano categories, Better/Worse and verdicts / Kano : catégories et verdicts."""
+    """Kano categories, Better/Worse and verdicts / Kano : catégories et verdicts.
+
+    The workspace (when there is one) gives the language and the CSV dialect.
+    """
+    from parcours.errors import WorkspaceError
     from parcours.i18n import get_lang, set_lang, t
     from parcours.voc import kano, read_observations
 
-    set_lang(lang or "fr")
+    try:
+        open_workspace(workspace, lang).close()
+    except WorkspaceError:  # no workspace: the answers file is enough
+        set_lang(lang or "fr")
     result = kano(
         read_observations(file),
         feature=feature,

@@ -54,8 +54,11 @@ def run_demo(
     seed: int = 0,
     lang: str = "fr",
     console: Console | None = None,
+    verbose: bool = False,
 ) -> dict[str, Any]:
-    """Generate, ingest and report; return the paths and load reports (for tests and scripts)."""
+    """Generate, ingest and report; return the paths and load reports (for tests and scripts).
+
+    ``verbose``: away from a terminal, log each file's load phases (else only the summary)."""
     console = console or Console()
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -83,7 +86,12 @@ def run_demo(
     with ws:
         for mapping, raw in files.sources():
             reports.extend(
-                ws.ingest([raw], mapping=ws.path("mappings", mapping.name), progress=True)
+                ws.ingest(
+                    [raw],
+                    mapping=ws.path("mappings", mapping.name),
+                    progress=True,
+                    verbose=verbose,
+                )
             )
         console.print(t("demo.personas"), markup=False)
         _project_personas(ws)
