@@ -1,4 +1,5 @@
-"""Progress bars for long work (rich, on stderr), and plain phase lines when not on a terminal."""
+"""Progress bars for long work (rich, on stderr); when not on a terminal, nothing, or plain phase
+lines in the reader's language when asked (``verbose``: a CLI's ``-v``, for logs)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from parcours.i18n import t
 
 
 class _LoadProgress:
-    def __init__(self) -> None:
+    def __init__(self, verbose: bool = False) -> None:
         self.console = Console(stderr=True)
+        self.verbose = verbose
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -30,6 +32,7 @@ class _LoadProgress:
             TimeElapsedColumn(),
             console=self.console,
             transient=False,
+            disable=not self.console.is_terminal,  # no bar drawn into a log
         )
         self._task: TaskID | None = None
 
@@ -48,13 +51,14 @@ class _LoadProgress:
         def step(phase: str, done: int, total: int) -> None:
             label = f"{path.name} — {t('ingest.phase.' + phase)}"
             self.progress.update(task, description=label, completed=done, total=total or None)
-            if not terminal and phase != last_phase[0]:
-                # Not a terminal (CI, logs): one line per phase so that watchers can follow.
-                print(f"parcours: {path.name}: {phase}", file=sys.stderr, flush=True)
+            if not terminal and self.verbose and phase != last_phase[0]:
+                # Not a terminal (CI, logs) and asked: one line per phase for watchers to follow.
+                line = t("ingest.phase_line", file=path.name, phase=t("ingest.phase." + phase))
+                print(line, file=sys.stderr, flush=True)
                 last_phase[0] = phase
 
         return step
 
 
-def load_progress() -> _LoadProgress:
-    return _LoadProgress()
+def load_progress(verbose: bool = False) -> _LoadProgress:
+    return _LoadProgress(verbose)

@@ -60,9 +60,10 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "  {file}: {cells} merged cells filled with the value of their merge",
     },
     "ingest.see_quarantine": {
-        "fr": "Voir les lignes rejetées : parcours quarantine",
-        "en": "See the rejected rows: parcours quarantine",
+        "fr": "Voir les lignes rejetées : parcours quarantine -w {workspace}",
+        "en": "See the rejected rows: parcours quarantine -w {workspace}",
     },
+    "ingest.phase_line": {"fr": "parcours : {file} : {phase}", "en": "parcours: {file}: {phase}"},
     # quarantine
     "quarantine.title": {"fr": "Lignes en quarantaine", "en": "Quarantined rows"},
     "quarantine.empty": {"fr": "Aucune ligne en quarantaine.", "en": "No quarantined rows."},

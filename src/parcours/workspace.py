@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from parcours.errors import WorkspaceError
+from parcours.errors import ParcoursError, WorkspaceError
+from parcours.export import CSV_DIALECTS, CsvDialect, csv_dialect_for
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -46,6 +47,13 @@ class Settings:
     ops_store: str = "sqlite:///ops.sqlite"
     memory_limit: str | None = None
     ingest_memory_limit: str | None = "1GB"
+    export_csv: str | None = None
+    """``[export] csv``: excel-fr or rfc4180; None: by the language (see :attr:`csv_dialect`)."""
+
+    @property
+    def csv_dialect(self) -> CsvDialect:
+        """The dialect of the CSV files this workspace writes: the setting, else excel-fr in French."""
+        return csv_dialect_for(self.lang, self.export_csv)
 
     def to_toml(self) -> str:
         memory = f'memory_limit = "{self.memory_limit}"\n' if self.memory_limit else ""
@@ -61,6 +69,10 @@ class Settings:
             f'ingest_memory_limit = "{self.ingest_memory_limit}"  # cap while loading; spills beyond\n'
             "\n[orchestrate]\n"
             f'store = "{_escape(self.ops_store)}"  # SQLite file by default, postgresql://... in production\n'
+            "\n[export]\n"
+            + (f'csv = "{self.export_csv}"' if self.export_csv else '# csv = "excel-fr"')
+            + "  # excel-fr (UTF-8 BOM, ;, 12,5: French Excel) | rfc4180 (, and 12.5);"
+            " default: excel-fr in French, rfc4180 in English\n"
         )
 
 
@@ -76,6 +88,7 @@ def _read_settings(path: Path) -> Settings:
     ws = data.get("workspace", {})
     wh = data.get("warehouse", {})
     ops = data.get("orchestrate", {})
+    export = data.get("export", {})
     lang = ws.get("lang", "fr")
     if lang not in LANGS:
         raise WorkspaceError(f"{path}: [workspace] lang: expected one of fr, en, found {lang!r}")
@@ -97,6 +110,15 @@ def _read_settings(path: Path) -> Settings:
         ops_store=str(ops.get("store", "sqlite:///ops.sqlite")),
         memory_limit=wh.get("memory_limit"),
         ingest_memory_limit=wh.get("ingest_memory_limit", "1GB"),
+        export_csv=_export_csv(path, export.get("csv")),
+    )
+
+
+def _export_csv(path: Path, value: object) -> str | None:
+    if value is None or value in CSV_DIALECTS:
+        return None if value is None else str(value)
+    raise WorkspaceError(
+        f"{path}: [export] csv: expected one of {', '.join(CSV_DIALECTS)}, found {value!r}"
     )
 
 
@@ -174,12 +196,15 @@ class Workspace:
         mapping: Path | str | Any,
         source: str | None = None,
         progress: bool | Callable[[str, int, int], None] = False,
+        verbose: bool = False,
     ) -> list[LoadReport]:
         """Load raw exports through a mapping; see :func:`parcours.ingest.ingest`."""
         from parcours.ingest import ingest
 
         paths: Sequence[Path | str] = [files] if isinstance(files, str | Path) else list(files)
-        return ingest(self, paths, mapping=mapping, source=source, progress=progress)
+        return ingest(
+            self, paths, mapping=mapping, source=source, progress=progress, verbose=verbose
+        )
 
     def quarantine(self, *, source: str | None = None, load_id: str | None = None) -> ir.Table:
         """Rejected rows with file, row, column, value and reason (an Ibis table)."""
@@ -228,7 +253,6 @@ class Workspace:
     def journey_or_none(self) -> Journey | None:
         """The workspace's journey map, or None when it has none, several, or one that does not
         load: for what works without a map (lifecycle, personas, orchestrate)."""
-        from parcours.errors import ParcoursError
 
         try:
             return self.journey()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from parcours.cli import cli
+from parcours.export import read_csv_export
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_dfg_of_a_process_log_to_csv(runner, reference_data, tmp_path):
     ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert len(pd.read_csv(target)) == 16
+    assert len(read_csv_export(target, dialect="excel-fr")) == 16
 
 
 def test_attribution_of_aggregated_paths(runner, reference_data, tmp_path):
@@ -70,7 +70,7 @@ def test_attribution_of_aggregated_paths(runner, reference_data, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Written" in result.output
-    assert pd.read_csv(target).conversions.sum() == pytest.approx(19_785)
+    assert read_csv_export(target, dialect="rfc4180").conversions.sum() == pytest.approx(19_785)
 
 
 def test_attribution_to_a_stage_of_the_workspace(runner, demo_workspace, tmp_path):
@@ -84,7 +84,7 @@ def test_attribution_to_a_stage_of_the_workspace(runner, demo_workspace, tmp_pat
     with Workspace.open(demo_workspace) as ws:
         events = ws.warehouse.table("interactions")
         paths = analytics.conversion_paths(events, {"stage": "subscribe"}).to_pandas()
-    credited = pd.read_csv(target)
+    credited = read_csv_export(target, dialect="excel-fr")
     assert paths.total_conversions.sum() > 100
     assert credited.conversions.sum() == pytest.approx(paths.total_conversions.sum())
     assert "subscribe-web" not in set(credited.touchpoint)  # conversions are not touches
@@ -110,7 +110,10 @@ def test_stage_funnel_and_its_target_list(runner, demo_workspace, tmp_path):
     ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    table, people = pd.read_csv(steps), pd.read_csv(dropped)
+    table, people = (
+        read_csv_export(steps, dialect="excel-fr"),
+        read_csv_export(dropped, dialect="excel-fr"),
+    )
     assert list(table.name) == ["compare", "quote", "subscribe"]
     assert len(people) == table.dropped.sum()
     assert set(people.dropped_step) == {"quote", "subscribe"}

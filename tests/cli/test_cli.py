@@ -6,11 +6,11 @@ import json
 import tomllib
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from parcours.cli import cli
+from parcours.export import read_csv_export
 
 CASES = Path(__file__).parents[1] / "ingest" / "cases"
 JOURNEY = Path(__file__).parents[2] / "src" / "parcours" / "demo" / "data" / "journey.yaml"
@@ -94,7 +94,7 @@ def test_ingest_then_quarantine_from_the_command_line(runner, tmp_path):
     assert listing.exit_code == 0, listing.output
     assert "31/02/2025" in listing.output
     assert "(7)" in listing.output
-    exported = pd.read_csv(tmp_path / "q.csv")
+    exported = read_csv_export(tmp_path / "q.csv", dialect="excel-fr")
     assert list(exported.row) == [6, 7, 10, 12, 13, 14, 16]
     assert exported.reason.str.startswith("duplicate of row 8").sum() == 1
     loads = runner.invoke(cli, ["loads", "-w", str(root)])

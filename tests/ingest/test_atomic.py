@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from parcours.i18n import t
 from parcours.workspace import Workspace
 
 MAPPING = """\
@@ -58,8 +59,9 @@ def _ingest_command(root: Path, file: Path) -> list[str]:
 
 def _ingest_and_kill(root: Path, file: Path, phase: str) -> int | None:
     """Start `parcours ingest`, SIGKILL it once it reports `phase`; return its exit code."""
+    # Away from a terminal the phases are logged only with -v (in English with --lang en).
     proc = subprocess.Popen(
-        _ingest_command(root, file),
+        [*_ingest_command(root, file), "-v", "--lang", "en"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -68,7 +70,7 @@ def _ingest_and_kill(root: Path, file: Path, phase: str) -> int | None:
     assert proc.stderr is not None
     deadline = time.monotonic() + 120
     for line in proc.stderr:
-        if f": {phase}" in line:
+        if f": {t('ingest.phase.' + phase, 'en')}" in line:
             time.sleep(0.2)
             proc.send_signal(signal.SIGKILL)
             break

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from parcours.cli import cli
+from parcours.export import read_csv_export
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_lifecycle_prints_states_flows_and_churn_with_definition(ws: Path, tmp_p
     assert "États du cycle de vie" in output
     assert "Perdu" in output
     assert "Taux d'attrition = clients perdus pendant la période" in output
-    states = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig")
+    states = read_csv_export(tmp_path / "s.csv", dialect="excel-fr")
     assert set(states["state"]) >= {"prospect", "active", "lost"}
     english = _run("lifecycle", "-w", str(ws), "--lang", "en", "--relative")
     assert "Churn rate = customers lost during the period" in english
@@ -57,7 +57,7 @@ def test_reactivation_writes_targets_and_tracks_them(ws: Path, tmp_path: Path) -
         "reactivation", "-w", str(ws), "--out", str(out), "--control", "0.2", "--lang", "fr"
     )
     assert "Cibles de réactivation" in output
-    targets = pd.read_csv(out, encoding="utf-8-sig")
+    targets = read_csv_export(out, dialect="excel-fr")
     assert {"customer_id", "group", "state", "value", "reason"} <= set(targets.columns)
     assert (targets["group"] == "control").any()
     tracked = _run(

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from parcours.cli import cli
+from parcours.export import read_csv_export
 
 CASES = Path(__file__).parent / "cases"
 DATA = Path(__file__).parent / "data" / "verbatims_labelled.csv"
@@ -29,7 +30,7 @@ def test_nps_by_stage_and_channel_to_csv(
         ["voc", "nps", "-w", str(demo_workspace), "--by", "stage,channel", "--out", str(target)],
     )
     assert result.exit_code == 0, result.output
-    frame = pd.read_csv(target)
+    frame = read_csv_export(target, dialect="excel-fr")
     assert list(frame.columns[:3]) == ["stage", "channel", "metric"]
     assert set(frame["metric"]) == {"nps"}
     assert "NPS par étape, canal" in result.output
@@ -63,7 +64,7 @@ def test_irritants_csv_has_the_planted_irritant_first(
         ],
     )
     assert result.exit_code == 0, result.output
-    first = pd.read_csv(target).iloc[0]
+    first = read_csv_export(target, dialect="excel-fr").iloc[0]
     assert (first["stage"], first["theme"]) == ("reimbursement", "delays")
 
 
@@ -77,7 +78,7 @@ def test_kano_and_score_from_files(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "kano_out.csv"
     result = runner.invoke(cli, ["voc", "kano", str(answers), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    row = pd.read_csv(out).iloc[0]
+    row = read_csv_export(out, dialect="excel-fr").iloc[0]
     assert (row["category"], row["better"], row["verdict"]) == ("O", 1.0, "approved")
     assert "retenue" in result.output
     result = runner.invoke(
@@ -132,7 +133,7 @@ def test_train_then_classify_with_the_workspace_model(
         ],
     )
     assert result.exit_code == 0, result.output
-    assert list(pd.read_csv(target)["label"]) == ["irritant", "enchantment"]
+    assert list(read_csv_export(target, dialect="excel-fr")["label"]) == ["irritant", "enchantment"]
 
 
 def test_errors_are_messages_not_tracebacks(runner: CliRunner, demo_workspace: Path) -> None:
@@ -149,4 +150,9 @@ def test_score_lists_the_actions_losing_points(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert "Expected actions losing the most points" in result.output
     assert "Acknowledge within 24 hours" in result.output
-    assert list(pd.read_csv(target)["stage"]) == ["reimbursement", "quote", "complaint"]
+    # no workspace, in English: RFC 4180
+    assert list(read_csv_export(target, dialect="rfc4180")["stage"]) == [
+        "reimbursement",
+        "quote",
+        "complaint",
+    ]

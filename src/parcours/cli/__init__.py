@@ -12,6 +12,8 @@ import click
 from rich.table import Table
 
 from parcours.cli._common import (
+    csv_dialect,
+    csv_dialect_option,
     err,
     handle_errors,
     lang_option,
@@ -93,19 +95,27 @@ def _lang_of(workspace: Path) -> str:
     "--mapping", "-m", required=True, type=click.Path(path_type=Path), help="Mapping YAML."
 )
 @click.option("--source", "-s", default=None, help="Source name (default: the mapping's).")
+@click.option("--verbose", "-v", is_flag=True, help="Away from a terminal, log each phase.")
 @workspace_option
 @lang_option
 @handle_errors
 def ingest(
-    files: tuple[Path, ...], mapping: Path, source: str | None, workspace: Path, lang: str | None
+    files: tuple[Path, ...],
+    mapping: Path,
+    source: str | None,
+    verbose: bool,
+    workspace: Path,
+    lang: str | None,
 ) -> None:
     """Load raw exports (CSV, TSV, xlsx, Parquet, JSON lines) / charger des exports bruts."""
     with open_workspace(workspace, lang) as ws:
-        reports = ws.ingest(list(files), mapping=mapping, source=source, progress=True)
-        _print_reports(reports)
+        reports = ws.ingest(
+            list(files), mapping=mapping, source=source, progress=True, verbose=verbose
+        )
+        _print_reports(reports, workspace)
 
 
-def _print_reports(reports: list[Any]) -> None:
+def _print_reports(reports: list[Any], workspace: Path) -> None:
     rejected = False
     for report in reports:
         name = Path(report.file).name
@@ -134,7 +144,9 @@ def _print_reports(reports: list[Any]) -> None:
             for reason, count in list(report.reasons.items())[:8]:
                 out.print(f"    {count:>8}  {reason}", markup=False, highlight=False)
     if rejected:
-        out.print(t("ingest.see_quarantine"), markup=False)
+        import shlex
+
+        out.print(t("ingest.see_quarantine", workspace=shlex.quote(str(workspace))), markup=False)
 
 
 @cli.command()
@@ -142,6 +154,7 @@ def _print_reports(reports: list[Any]) -> None:
 @click.option("--load", "load_id", default=None, help="Only this load id.")
 @click.option("--limit", default=50, show_default=True, help="Rows to show.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, help="Write CSV.")
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -158,7 +171,9 @@ def quarantine(
         table = ws.quarantine(source=source, load_id=load_id)
         total = int(table.count().execute())
         if out_path is not None:
-            table.to_pandas().to_csv(out_path, index=False)
+            from parcours.export import write_csv
+
+            write_csv(table.to_pandas(), out_path, dialect=csv_dialect())
         if total == 0:
             out.print(t("quarantine.empty"))
             return
@@ -233,13 +248,14 @@ def schema(kind: str) -> None:
 @click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=200))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--verbose", "-v", is_flag=True, help="Away from a terminal, log each load phase.")
 @handle_errors
-def demo(out_dir: Path, customers: int, seed: int, lang: str) -> None:
+def demo(out_dir: Path, customers: int, seed: int, lang: str, verbose: bool) -> None:
     """Generate a synthetic mutual, ingest its exports, write the report / démonstration."""
     from parcours.demo.run import run_demo
 
     set_lang(lang)
-    run_demo(out_dir, customers=customers, seed=seed, lang=lang, console=out)
+    run_demo(out_dir, customers=customers, seed=seed, lang=lang, console=out, verbose=verbose)
 
 
 def _register_commands() -> None:

@@ -20,6 +20,8 @@ from parcours.i18n import set_lang, t
 
 __all__ = [
     "DATE",
+    "csv_dialect",
+    "csv_dialect_option",
     "err",
     "handle_errors",
     "lang_option",
@@ -56,6 +58,39 @@ def lang_option(func: F) -> F:
     )(func)
 
 
+_DIALECT = "parcours.csv_dialect"
+_WORKSPACE_DIALECT = "parcours.workspace_csv_dialect"
+
+
+def _keep_dialect(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[_DIALECT] = value
+
+
+def csv_dialect_option(func: F) -> F:
+    """``--csv-dialect`` on a command that writes CSV; :func:`csv_dialect` gives the choice."""
+    return click.option(
+        "--csv-dialect",
+        type=click.Choice(["excel-fr", "rfc4180"]),
+        default=None,
+        expose_value=False,
+        callback=_keep_dialect,
+        help="CSV written: excel-fr (French Excel: BOM, ';', 12,5) or rfc4180 (',', 12.5); "
+        "default: the workspace's [export] csv, else excel-fr in French / format des CSV écrits.",
+    )(func)
+
+
+def csv_dialect() -> str:
+    """The CSV dialect of this command: --csv-dialect, else the workspace's, else by language."""
+    from parcours.export import csv_dialect_for
+    from parcours.i18n import get_lang
+
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    chosen = meta.get(_DIALECT) or meta.get(_WORKSPACE_DIALECT)
+    return str(chosen) if chosen else csv_dialect_for(get_lang())
+
+
 def handle_errors(func: F) -> F:
     """Turn parcours errors into a clear message and exit code 2, never a traceback."""
 
@@ -81,4 +116,7 @@ def open_workspace(workspace: Path, lang: str | None) -> Any:
 
     ws = Workspace.open(workspace)
     set_lang(lang or ws.settings.lang)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # the workspace's CSV dialect, for csv_dialect()
+        ctx.meta[_WORKSPACE_DIALECT] = ws.settings.csv_dialect
     return ws

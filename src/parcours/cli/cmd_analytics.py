@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 import click
 
 from parcours.cli._common import (
+    csv_dialect,
+    csv_dialect_option,
     err,
     handle_errors,
     lang_option,
@@ -61,6 +63,7 @@ def _events_options(func: F) -> F:
                 default=None,
                 help="Write the result as CSV / écrire le résultat en CSV.",
             ),
+            csv_dialect_option,
         ]
     ):
         func = option(func)
@@ -100,30 +103,26 @@ class _Context:
 
 
 def _read(path: Path) -> Any:
-    import pandas as pd
-
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
     if path.name.lower().endswith((".xes", ".xes.gz")):
         from parcours.analytics import read_xes
 
         return read_xes(path)
-    with path.open(encoding="utf-8-sig") as handle:
-        head = handle.readline()
-    separator = max((",", ";", "\t"), key=head.count)
-    return pd.read_csv(path, sep=separator, encoding="utf-8-sig")
+    from parcours.ingest import read_table
+
+    return read_table(path)
 
 
 def _show(result: Any, csv_file: Path | None, limit: int = 40) -> None:
     from rich.table import Table
 
-    from parcours.analytics import _messages  # noqa: F401  # the package's words
+    import parcours.analytics  # noqa: F401  # its words (registered on import)
     from parcours.i18n import t
 
     frame = result.to_pandas() if hasattr(result, "to_pandas") else result
     if csv_file is not None:
-        csv_file.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(csv_file, index=False)
+        from parcours.export import write_csv
+
+        write_csv(frame, csv_file, dialect=csv_dialect())
         out.print(t("analytics.cli.saved", path=str(csv_file), rows=len(frame)), markup=False)
         return
     if not len(frame):
@@ -569,6 +568,7 @@ def register(group: click.Group) -> None:
     @click.option(
         "--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None
     )
+    @csv_dialect_option
     @handle_errors
     def blocking_cmd(workspace: Path, lang: str | None, csv_file: Path | None) -> None:
         """Blocking points by lost customers / points de blocage par clients perdus."""
@@ -588,6 +588,7 @@ def register(group: click.Group) -> None:
     @click.option(
         "--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None
     )
+    @csv_dialect_option
     @handle_errors
     def timing_cmd(
         workspace: Path, lang: str | None, by: str | None, csv_file: Path | None

@@ -9,6 +9,8 @@ import click
 
 from parcours.cli._common import (
     DATE,
+    csv_dialect,
+    csv_dialect_option,
     handle_errors,
     lang_option,
     open_workspace,
@@ -36,7 +38,7 @@ def _write(frame: Any, path: Path | None) -> None:
         return
     from parcours.lifecycle import export_targets
 
-    export_targets(frame, path)
+    export_targets(frame, path, dialect=csv_dialect())
     out.print(t("lifecycle.written", n=len(frame), path=str(path)), markup=False)
 
 
@@ -89,6 +91,7 @@ def _table(
     default=None,
     help="Write each customer's state (.csv or .parquet).",
 )
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -104,8 +107,7 @@ def lifecycle_command(
     lang: str | None,
 ) -> None:
     """Lifecycle states, flows and churn rate / états du cycle de vie, flux et attrition."""
-    from parcours.lifecycle import STATES
-    from parcours.lifecycle._workspace import workspace_lifecycle
+    from parcours.lifecycle import STATES, workspace_lifecycle
 
     with open_workspace(workspace, lang) as ws:
         language = get_lang()
@@ -168,6 +170,7 @@ def lifecycle_command(
     default=None,
     help="Write each customer's scores (.csv or .parquet).",
 )
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -223,6 +226,7 @@ def rfm_command(
     default=None,
     help="Write each customer's CLV (.csv or .parquet).",
 )
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -238,7 +242,7 @@ def clv_command(
     lang: str | None,
 ) -> None:
     """Customer lifetime value with BTYD models / valeur client (CLV) par modèles BTYD."""
-    from parcours.lifecycle._workspace import clv
+    from parcours.lifecycle import clv
 
     with open_workspace(workspace, lang) as ws:
         language = get_lang()
@@ -318,6 +322,7 @@ def clv_command(
 )
 @click.option("--since", type=DATE, default=None, help="Campaign date for --track.")
 @click.option("--top", default=15, show_default=True, help="Targets to show.")
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -335,21 +340,20 @@ def reactivation_command(
 ) -> None:
     """Reactivation targets with their reason, or the rate of a past campaign / cibles de
     réactivation avec leur raison, ou le taux de retour d'une campagne passée."""
-    import pandas as pd
-
-    from parcours.lifecycle import LifecycleError, reactivation_rate, workspace_events
-    from parcours.lifecycle._workspace import workspace_targets
+    from parcours.ingest import read_table
+    from parcours.lifecycle import (
+        LifecycleError,
+        reactivation_rate,
+        workspace_events,
+        workspace_targets,
+    )
 
     with open_workspace(workspace, lang) as ws:
         language = get_lang()
         if track is not None:
             if since is None:
                 raise LifecycleError("expected --since (the campaign date) with --track")
-            targets = (
-                pd.read_parquet(track)
-                if track.suffix == ".parquet"
-                else pd.read_csv(track, encoding="utf-8-sig", dtype={"customer_id": str})
-            )
+            targets = read_table(track, text_columns=("customer_id",))
             events, _ = workspace_events(ws)
             rate = reactivation_rate(targets, events, since).set_index("group")
             target = rate.loc["target"]

@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from parcours.cli._common import handle_errors, lang_option, open_workspace, out, workspace_option
+from parcours.cli._common import (
+    csv_dialect,
+    csv_dialect_option,
+    handle_errors,
+    lang_option,
+    open_workspace,
+    out,
+    workspace_option,
+)
 
 __all__ = ["register"]
 
@@ -94,9 +102,9 @@ def register(group: click.Group) -> None:
             customer_features,
             evaluate,
             model_card,
+            projection_path,
         )
         from parcours.personas import fit as fit_personas
-        from parcours.personas._project import projection_path
 
         with open_workspace(workspace, lang) as ws:
             features = customer_features(ws)
@@ -168,6 +176,7 @@ def register(group: click.Group) -> None:
         default=None,
         help="Default: from the file's suffix.",
     )
+    @csv_dialect_option
     @handle_errors
     def export(workspace: Path, lang: str | None, output: Path, fmt: str | None) -> None:
         """Export (customer_id, persona, score, confidence) for the CRM / exporter pour le CRM."""
@@ -176,7 +185,7 @@ def register(group: click.Group) -> None:
         from parcours.personas import export as export_personas
 
         with open_workspace(workspace, lang) as ws:
-            path = export_personas(ws, output, format=fmt)
+            path = export_personas(ws, output, format=fmt, dialect=csv_dialect())
             rows = len(assignments(ws))
             out.print(t("personas.export.done", rows=number(rows), path=str(path)))
 

@@ -9,6 +9,8 @@ import click
 
 from parcours.cli._common import (
     DATE,
+    csv_dialect,
+    csv_dialect_option,
     handle_errors,
     lang_option,
     open_workspace,
@@ -17,10 +19,6 @@ from parcours.cli._common import (
 )
 
 __all__ = ["register"]
-
-
-def _words() -> None:
-    from parcours.voc import _messages  # noqa: F401  # registers the package's words
 
 
 def _fmt(value: Any, lang: str) -> str:
@@ -75,8 +73,9 @@ def _write(frame: Any, out_path: Path | None, lang: str) -> None:
 
     if out_path is None:
         return
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out_path, index=False, encoding="utf-8")
+    from parcours.export import write_csv
+
+    write_csv(frame, out_path, dialect=csv_dialect())
     out.print(t("voc.written", lang, n=len(frame), path=str(out_path)), markup=False)
 
 
@@ -98,6 +97,7 @@ def _scope(func: Any) -> Any:
             click.option(
                 "--out", "out_path", type=click.Path(path_type=Path), default=None, help="CSV file."
             ),
+            csv_dialect_option,
         ]
     ):
         func = option(func)
@@ -152,11 +152,9 @@ def _metric_command(metric: str) -> Any:
         workspace: Path,
         lang: str | None,
     ) -> None:
-        from parcours.i18n import get_lang, t
+        from parcours.i18n import CATALOG, get_lang, t
         from parcours.voc import journey_responses, satisfaction
-        from parcours.voc._survey import GROUPS
 
-        _words()
         with open_workspace(workspace, lang) as ws:
             keys = [k.strip() for k in by.split(",") if k.strip()]
             responses = journey_responses(
@@ -176,7 +174,9 @@ def _metric_command(metric: str) -> Any:
                 period_unit=unit,
             )
             language = get_lang()
-            by_text = ", ".join(t(f"voc.col.{k}", language) if k in GROUPS else k for k in keys)
+            by_text = ", ".join(
+                t(f"voc.col.{k}", language) if f"voc.col.{k}" in CATALOG else k for k in keys
+            )
             title = t(
                 "voc.title.satisfaction", language, metric=t(f"voc.metric.{metric}"), by=by_text
             )
@@ -221,17 +221,20 @@ def verbatims_command(
     Without FILE, the comments of the workspace's survey answers.
     """
     from parcours.i18n import get_lang, t
-    from parcours.voc import VocError, classify_verbatims, journey_responses, journey_verbatims
-    from parcours.voc._classify import workspace_model
+    from parcours.ingest import read_table
+    from parcours.voc import (
+        VocError,
+        classify_verbatims,
+        journey_responses,
+        journey_verbatims,
+        workspace_model,
+    )
 
-    _words()
     with open_workspace(workspace, lang) as ws:
         model = None if classifier == "lexicon" else workspace_model(ws)
         if classifier == "model" and model is None:
             raise VocError("--classifier model: expected a trained model, run `parcours voc train`")
         if file is not None:
-            from parcours.voc._files import read_table
-
             frame = read_table(file)
             if column not in frame.columns:
                 raise VocError(
@@ -280,7 +283,6 @@ def irritants_command(
     from parcours.i18n import get_lang, t
     from parcours.voc import journey_voc
 
-    _words()
     with open_workspace(workspace, lang) as ws:
         voc = journey_voc(
             ws,
@@ -325,7 +327,6 @@ def emotion_command(
     from parcours.i18n import get_lang, number, t
     from parcours.voc import journey_voc
 
-    _words()
     with open_workspace(workspace, lang) as ws:
         voc = journey_voc(
             ws, journey, persona=persona, period=_period(start, end), emotion_from=source
@@ -345,6 +346,7 @@ def emotion_command(
 @click.option("--journey", "-j", default=None, help="Journey for key moments (optional).")
 @click.option("--actions", is_flag=True, help="Also list the actions losing the most points.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None)
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -365,7 +367,6 @@ def score_command(
     from parcours.i18n import get_lang, t
     from parcours.voc import read_observations, read_reference, score_actions, score_experience
 
-    _words()
     model = None
     try:
         ws = open_workspace(workspace, lang)
@@ -412,6 +413,8 @@ def score_command(
 @click.option("--approve-from", type=float, default=0.5, show_default=True)
 @click.option("--reject-below", type=float, default=0.3, show_default=True)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None)
+@csv_dialect_option
+@workspace_option
 @lang_option
 @handle_errors
 def kano_command(
@@ -422,15 +425,21 @@ def kano_command(
     approve_from: float,
     reject_below: float,
     out_path: Path | None,
+    workspace: Path,
     lang: str | None,
 ) -> None:
-    """Kano categories, Better/Worse and verdicts / Kano : catégories et verdicts."""
-    from parcours.i18n import get_lang, set_lang, t
-    from parcours.voc import kano
-    from parcours.voc._scoring import read_observations
+    """Kano categories, Better/Worse and verdicts / Kano : catégories et verdicts.
 
-    _words()
-    set_lang(lang or "fr")
+    The workspace (when there is one) gives the language and the CSV dialect.
+    """
+    from parcours.errors import WorkspaceError
+    from parcours.i18n import get_lang, set_lang, t
+    from parcours.voc import kano, read_observations
+
+    try:
+        open_workspace(workspace, lang).close()
+    except WorkspaceError:  # no workspace: the answers file is enough
+        set_lang(lang or "fr")
     result = kano(
         read_observations(file),
         feature=feature,
@@ -463,31 +472,17 @@ def train_command(
     verbatim in the workspace (models/voc_verbatims.joblib), used from then on.
     """
     from parcours.i18n import get_lang, t
-    from parcours.voc import CLASSES
-    from parcours.voc._classify import MODEL_FILE
-    from parcours.voc._evaluate import (
-        classification_table,
-        cross_validate,
-        format_table,
-        read_labelled,
-    )
-    from parcours.voc._model import VerbatimClassifier
+    from parcours.voc import train_verbatim_model
 
-    _words()
     with open_workspace(workspace, lang) as ws:
-        frame = read_labelled(file)
         language = get_lang()
-        if folds >= 2:
-            predicted = cross_validate(
-                frame, folds=folds, make_model=lambda: VerbatimClassifier(estimator=estimator)
-            )
-            table = classification_table(frame["label"], predicted, CLASSES)
+        result = train_verbatim_model(ws, file, folds=folds, estimator=estimator)
+        if result.evaluation is not None:
             out.print(t("voc.model.cv", language, folds=folds), markup=False)
-            out.print(format_table(table, str(file)), markup=False, highlight=False)
-        themes = frame["theme"] if "theme" in frame.columns else None
-        model = VerbatimClassifier(estimator=estimator).fit(frame["text"], frame["label"], themes)
-        path = model.save(ws.path(*MODEL_FILE))
-        out.print(t("voc.model.saved", language, n=len(frame), path=str(path)), markup=False)
+            out.print(result.evaluation_text(str(file)), markup=False, highlight=False)
+        out.print(
+            t("voc.model.saved", language, n=result.rows, path=str(result.path)), markup=False
+        )
 
 
 @click.command("employees")
@@ -496,6 +491,7 @@ def train_command(
 @click.option("--high", type=float, default=5, show_default=True, help="Highest score.")
 @click.option("--journey", "-j", default=None)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None)
+@csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -510,10 +506,8 @@ def employees_command(
 ) -> None:
     """Employee experience per stage beside the customer's / vécu collaborateur et client."""
     from parcours.i18n import get_lang, t
-    from parcours.voc import employee_experience, journey_voc
-    from parcours.voc._scoring import read_observations
+    from parcours.voc import employee_experience, journey_voc, read_observations
 
-    _words()
     with open_workspace(workspace, lang) as ws:
         model = ws.journey(journey)
         result = employee_experience(

@@ -16,6 +16,8 @@ from parcours.demo._generate import generate
 from parcours.i18n import Lang, number, t
 from parcours.workspace import Workspace
 
+__all__ = ["JOURNEY_FILE", "prepare_workspace", "run_demo"]
+
 JOURNEY_FILE = "mutuelle-horizon.yaml"
 
 
@@ -57,8 +59,11 @@ def run_demo(
     seed: int = 0,
     lang: str = "fr",
     console: Console | None = None,
+    verbose: bool = False,
 ) -> dict[str, Any]:
-    """Generate, ingest and report; return the paths and load reports (for tests and scripts)."""
+    """Generate, ingest and report; return the paths and load reports (for tests and scripts).
+
+    ``verbose``: away from a terminal, log each file's load phases (else only the summary)."""
     console = console or Console()
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -86,7 +91,12 @@ def run_demo(
     with ws:
         for mapping, raw in files.sources():
             reports.extend(
-                ws.ingest([raw], mapping=ws.path("mappings", mapping.name), progress=True)
+                ws.ingest(
+                    [raw],
+                    mapping=ws.path("mappings", mapping.name),
+                    progress=True,
+                    verbose=verbose,
+                )
             )
         console.print(t("demo.personas"), markup=False)
         _project_personas(ws)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from parcours.errors import IngestError
 from parcours.ingest._load import LoadReport, load_file
 from parcours.ingest._mapping import Mapping, load_mapping, mapping_from_dict
+from parcours.ingest._table import read_table
 from parcours.ingest._touchpoints import TouchpointTable
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class _Workspace(Protocol):
     def warehouse(self) -> Warehouse: ...
 
 
-__all__ = ["LoadReport", "Mapping", "ingest", "load_mapping", "mapping_from_dict"]
+__all__ = ["LoadReport", "Mapping", "ingest", "load_mapping", "mapping_from_dict", "read_table"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -52,8 +53,13 @@ def ingest(
     mapping: Path | str | Mapping | dict[str, Any],
     source: str | None = None,
     progress: bool | Progress = False,
+    verbose: bool = False,
 ) -> list[LoadReport]:
-    """Load ``files`` into ``workspace``'s warehouse through ``mapping``; one report per file."""
+    """Load ``files`` into ``workspace``'s warehouse through ``mapping``; one report per file.
+
+    ``progress``: True draws a bar on a terminal (stderr); away from a terminal nothing is shown,
+    unless ``verbose``: then one line per file and phase, in the current language, for logs.
+    """
     base = Path(workspace.root)
     mapping_file: str | None = None
     if isinstance(mapping, Mapping):
@@ -78,7 +84,7 @@ def ingest(
         raise IngestError(f"expected readable files, found no file at: {', '.join(missing)}")
     reports = []
     limit = workspace.settings.ingest_memory_limit
-    with _progress_for(progress) as step, workspace.warehouse.memory_limit(limit):
+    with _progress_for(progress, verbose) as step, workspace.warehouse.memory_limit(limit):
         for path in paths:
             reports.append(
                 load_file(
@@ -107,7 +113,9 @@ def _touchpoints(spec: Mapping, where: Path) -> TouchpointTable | None:
 
 
 @contextlib.contextmanager
-def _progress_for(progress: bool | Progress) -> Iterator[Callable[[Path], Progress | None]]:
+def _progress_for(
+    progress: bool | Progress, verbose: bool = False
+) -> Iterator[Callable[[Path], Progress | None]]:
     """Per-file progress callbacks: the caller's, a rich bar on stderr, or none."""
     if callable(progress):
         callback = progress
@@ -117,5 +125,5 @@ def _progress_for(progress: bool | Progress) -> Iterator[Callable[[Path], Progre
     else:
         from parcours._progress import load_progress
 
-        with load_progress() as bar:
+        with load_progress(verbose) as bar:
             yield bar.for_file

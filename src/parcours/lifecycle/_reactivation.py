@@ -459,14 +459,16 @@ def reactivation_targets(
     return chosen[front + rest].reset_index(drop=True)
 
 
-def export_targets(targets: Any, path: str | Path) -> Path:
-    """Write the targets for a campaign tool: ``.csv`` (UTF-8 with BOM, opens in Excel) or
-    ``.parquet``."""
+def export_targets(targets: Any, path: str | Path, *, dialect: str = "rfc4180") -> Path:
+    """Write the targets for a campaign tool: ``.csv`` (through :func:`parcours.export.write_csv`:
+    formulas neutralised; ``dialect`` excel-fr for French Excel, or rfc4180) or ``.parquet``."""
+    from parcours.export import write_csv
+
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     frame = targets.copy()
     if out.suffix.lower() == ".csv":
-        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        write_csv(frame, out, dialect=dialect)
     elif out.suffix.lower() == ".parquet":
         frame.to_parquet(out, index=False)
     else:

@@ -428,14 +428,21 @@ def crosstab(workspace: Workspace, column: str, *, normalize: bool = False) -> p
     return out
 
 
-def export(workspace: Workspace, path: Path | str, *, format: str | None = None) -> Path:
-    """Write (customer_id, persona, score, confidence) as CSV or Parquet (from the file suffix)."""
+def export(
+    workspace: Workspace, path: Path | str, *, format: str | None = None, dialect: str | None = None
+) -> Path:
+    """Write (customer_id, persona, score, confidence) as CSV or Parquet (from the file suffix).
+
+    CSV goes through :func:`parcours.export.write_csv` in ``dialect`` (default: the workspace's).
+    """
     target = Path(path)
     kind = (format or target.suffix.lstrip(".") or "csv").lower()
     table = assignments(workspace)
     target.parent.mkdir(parents=True, exist_ok=True)
     if kind == "csv":
-        table.to_csv(target, index=False)
+        from parcours.export import write_csv
+
+        write_csv(table, target, dialect=dialect or workspace.settings.csv_dialect)
     elif kind == "parquet":
         table.to_parquet(target, index=False)
     else:

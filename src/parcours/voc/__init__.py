@@ -3,7 +3,9 @@
 - Metrics: :func:`nps` (adjusted-Wald interval), :func:`csat` (top-2-box, Wilson or Agresti-Coull;
   mean), :func:`ces` (1-5 effort, 1-7 agreement), grouped with :func:`satisfaction`.
 - Verbatims: :func:`classify` (our lexicon, French and English, negation and intensifiers),
-  :class:`VerbatimClassifier` (a scikit-learn model trained on your labelled verbatims).
+  :class:`VerbatimClassifier` (a scikit-learn model trained on your labelled verbatims),
+  :func:`train_verbatim_model` (measure it, train it, save it in the workspace) and
+  :func:`workspace_model` (the workspace's trained model, or None).
 - Irritants: :func:`rank_verbatims` (occurrences x touchpoint volume x recency decay).
 - Emotion: :func:`emotion_curve` (-2..+2 per stage) and :func:`peak_end`.
 - Experience scoring: :func:`read_reference`, :func:`score_experience`, :func:`score_actions`.
@@ -15,7 +17,7 @@
 from __future__ import annotations
 
 from parcours.voc import _messages  # noqa: F401  # registers the package's words
-from parcours.voc._classify import classify_verbatims
+from parcours.voc._classify import classify_verbatims, workspace_model
 from parcours.voc._emotion import emotion_curve, peak_end, score_emotion
 from parcours.voc._employee import EMPLOYEE_FILES, employee_answers, employee_experience
 from parcours.voc._errors import VocError
@@ -47,6 +49,7 @@ from parcours.voc._stats import (
     wilson,
 )
 from parcours.voc._survey import satisfaction
+from parcours.voc._train import VerbatimTraining, train_verbatim_model
 
 __all__ = [
     "CLASSES",
@@ -59,6 +62,7 @@ __all__ = [
     "LexiconResult",
     "MetricResult",
     "VerbatimClassifier",
+    "VerbatimTraining",
     "VocError",
     "agresti_coull",
     "ces",
@@ -85,7 +89,9 @@ __all__ = [
     "score_emotion",
     "score_experience",
     "stage_rows",
+    "train_verbatim_model",
     "wilson",
+    "workspace_model",
 ]
 
 

@@ -31,7 +31,7 @@ def read_labelled(path: Any) -> pd.DataFrame:
     """A labelled verbatim file (CSV or xlsx) with columns text, label and optionally lang, theme."""
     from pathlib import Path
 
-    from parcours.voc._files import read_table
+    from parcours.ingest import read_table
 
     source = Path(path)
     frame = read_table(source)

@@ -101,8 +101,11 @@ def read_reference(path: Path | str) -> ExperienceReference:
 
 
 def read_observations(path: Path | str) -> pd.DataFrame:
-    """Observations (or any small table) from a CSV or xlsx file."""
-    from parcours.voc._files import read_table
+    """Observations (or any small table) from a CSV, xlsx, Parquet or JSON-lines file.
+
+    The file is read by :func:`parcours.ingest.read_table` (separator and encoding sniffed).
+    """
+    from parcours.ingest import read_table
 
     return read_table(path)
 
