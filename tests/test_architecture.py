@@ -21,7 +21,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "parcours"
 
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "i18n", "_intervals", "_progress", "_version", "schemas"}),
+    frozenset({"errors", "i18n", "_intervals", "_progress", "_version", "export", "schemas"}),
     frozenset({"model"}),
     frozenset({"warehouse"}),
     frozenset({"ingest"}),

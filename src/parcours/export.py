@@ -21,7 +21,7 @@ import numbers
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 
-from parcours.errors import ParcoursError
+from parcours import errors as _errors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +57,7 @@ def csv_dialect_for(lang: str, setting: str | None = None) -> CsvDialect:
 
 def _checked(dialect: str) -> CsvDialect:
     if dialect not in CSV_DIALECTS:
-        raise ParcoursError(
+        raise _errors.WorkspaceError(
             f"CSV dialect: expected one of {', '.join(CSV_DIALECTS)}, found {dialect!r}"
         )
     return "excel-fr" if dialect == "excel-fr" else "rfc4180"

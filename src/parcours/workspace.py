@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from parcours.errors import ParcoursError, WorkspaceError
-from parcours.export import CSV_DIALECTS, CsvDialect, csv_dialect_for
+from parcours import errors as _errors
+from parcours import export as _export
+from parcours.errors import WorkspaceError
+from parcours.export import CSV_DIALECTS, CsvDialect
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -53,7 +55,7 @@ class Settings:
     @property
     def csv_dialect(self) -> CsvDialect:
         """The dialect of the CSV files this workspace writes: the setting, else excel-fr in French."""
-        return csv_dialect_for(self.lang, self.export_csv)
+        return _export.csv_dialect_for(self.lang, self.export_csv)
 
     def to_toml(self) -> str:
         memory = f'memory_limit = "{self.memory_limit}"\n' if self.memory_limit else ""
@@ -256,7 +258,7 @@ class Workspace:
 
         try:
             return self.journey()
-        except ParcoursError:
+        except _errors.ParcoursError:
             return None
 
     def close(self) -> None:

@@ -12,8 +12,12 @@ import click
 from rich.table import Table
 
 from parcours.cli._common import (
-    csv_dialect,
-    csv_dialect_option,
+    csv_dialect as _csv_dialect,
+)
+from parcours.cli._common import (
+    csv_dialect_option as _csv_dialect_option,
+)
+from parcours.cli._common import (
     err,
     handle_errors,
     lang_option,
@@ -154,7 +158,7 @@ def _print_reports(reports: list[Any], workspace: Path) -> None:
 @click.option("--load", "load_id", default=None, help="Only this load id.")
 @click.option("--limit", default=50, show_default=True, help="Rows to show.")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None, help="Write CSV.")
-@csv_dialect_option
+@_csv_dialect_option
 @workspace_option
 @lang_option
 @handle_errors
@@ -173,7 +177,7 @@ def quarantine(
         if out_path is not None:
             from parcours.export import write_csv
 
-            write_csv(table.to_pandas(), out_path, dialect=csv_dialect())
+            write_csv(table.to_pandas(), out_path, dialect=_csv_dialect())
         if total == 0:
             out.print(t("quarantine.empty"))
             return

@@ -238,6 +238,7 @@ def fit(
 
 
 def projection_path(workspace: Workspace) -> Path:
+    """Where the workspace's fitted projection is saved (``out/personas/projection.pkl``)."""
     path: Path = workspace.path(*PROJECTION_FILE)
     return path
 
