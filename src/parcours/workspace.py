@@ -181,6 +181,17 @@ class Workspace:
         paths: Sequence[Path | str] = [files] if isinstance(files, str | Path) else list(files)
         return ingest(self, paths, mapping=mapping, source=source, progress=progress)
 
+    def customers(self) -> ir.Table:
+        """The customers table with each one's ``persona`` (from the persona projection's
+        ``persona_scores`` table, null where a customer has none) once personas were projected."""
+        from parcours.warehouse import PERSONA_SCORES
+
+        people = self.table("customers")
+        if "persona" in people.columns or not self.warehouse.has_table(PERSONA_SCORES):
+            return people
+        scores = self.table(PERSONA_SCORES).select("customer_id", "persona")
+        return people.left_join(scores, "customer_id").drop("customer_id_right")
+
     def quarantine(self, *, source: str | None = None, load_id: str | None = None) -> ir.Table:
         """Rejected rows with file, row, column, value and reason (an Ibis table)."""
         table = self.table("quarantine")
@@ -207,12 +218,20 @@ class Workspace:
 
         files = self.journey_files()
         if name is None:
-            if len(files) != 1:
+            if len(files) == 1:
+                return load_journey(files[0])
+            if not files:
                 raise WorkspaceError(
-                    f"expected exactly one journey in {self.root / 'journeys'} (or a name), "
-                    f"found {len(files)}"
+                    f"expected a journey in {self.root / 'journeys'} (a YAML file), found none"
                 )
-            return load_journey(files[0])
+            # As-is beside its to-be is the method's normal state: the as-is map is the journey.
+            as_is = [j for j in (load_journey(f) for f in files) if j.state == "as-is"]
+            if len(as_is) != 1:
+                raise WorkspaceError(
+                    f"expected exactly one as-is journey in {self.root / 'journeys'} (or a name), "
+                    f"found {len(as_is)} among {', '.join(f.name for f in files)}"
+                )
+            return as_is[0]
         for file in files:
             if file.stem == name:
                 return load_journey(file)
