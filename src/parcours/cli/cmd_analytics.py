@@ -264,6 +264,7 @@ def register(group: click.Group) -> None:
                 mode=mode,  # type: ignore[arg-type]  # click.Choice checked it
                 exclusions=list(exclude),
                 breakdown=breakdown,
+                customers=ctx.ws.customers() if ctx.ws is not None else None,
                 customer=customer,
                 ts=ts,
                 touchpoint=touchpoint,
@@ -532,7 +533,12 @@ def register(group: click.Group) -> None:
     @workspace_option
     @lang_option
     @_events_options
-    @click.option("--within", default="1h", show_default=True)
+    @click.option(
+        "--within",
+        default=None,
+        help="Maximum delay (default 30d with --map, 1h otherwise) / délai maximal "
+        "(30d par défaut avec --map, 1h sinon).",
+    )
     @click.option(
         "--map",
         "from_map",
@@ -548,7 +554,7 @@ def register(group: click.Group) -> None:
         ts: str,
         touchpoint: str,
         csv_file: Path | None,
-        within: str,
+        within: str | None,
         from_map: bool,
     ) -> None:
         """Ruptures between channels / ruptures entre canaux."""
@@ -596,5 +602,5 @@ def register(group: click.Group) -> None:
         from parcours import analytics as a
 
         with _Context(workspace, lang, None) as ctx:
-            people = ctx.ws.table("customers")
+            people = ctx.ws.customers()
             _show(a.timing(ctx.events, ctx.journey(), by=by, customers=people), csv_file)
