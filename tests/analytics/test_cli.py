@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -166,3 +167,12 @@ def test_funnel_and_timing_by_persona(runner, demo_workspace, tmp_path):
     result = runner.invoke(cli, [*args, "--csv", str(timing)])
     assert result.exit_code == 0, result.output
     assert personas <= set(pd.read_csv(timing).persona)
+
+
+def test_tables_name_stages_in_the_customers_words_and_durations_in_days(runner, demo_workspace):
+    result = runner.invoke(cli, ["analytics", "timing", "-w", str(demo_workspace)])
+    assert result.exit_code == 0, result.output
+    assert "Je demande un remboursement" in result.output  # not `reimbursement`
+    assert "reimbursement " not in result.output
+    assert re.search(r"\d+\u00a0j", result.output)  # « 58 j », not 5 011 200 seconds
+    assert "median_seconds" not in result.output
