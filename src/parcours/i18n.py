@@ -87,6 +87,14 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "fr": "Espace de travail créé dans {path}",
         "en": "Workspace created in {path}",
     },
+    "init.next": {
+        "fr": "Une carte de départ (journeys/parcours-client.yaml, dix étapes à adapter en "
+        "atelier) et un mapping d'export CRM commenté (mappings/crm.yaml) vous attendent.\n"
+        "Ensuite : parcours validate {path}/journeys/*.yaml",
+        "en": "A starter map (journeys/parcours-client.yaml, ten stages to adapt in a workshop) "
+        "and a commented CRM export mapping (mappings/crm.yaml) are waiting for you.\n"
+        "Next: parcours validate {path}/journeys/*.yaml",
+    },
     "validate.ok": {"fr": "{file} : valide", "en": "{file}: valid"},
     "validate.problems": {
         "fr": "{file} : {n} problème(s)",

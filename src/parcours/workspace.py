@@ -100,6 +100,20 @@ def _read_settings(path: Path) -> Settings:
     )
 
 
+_STARTER = {"parcours-client.yaml": "journeys", "crm.yaml": "mappings"}
+
+
+def _write_starter(root: Path) -> None:
+    """The starter journey and CRM mapping, each into its folder when that folder is empty."""
+    from importlib.resources import files
+
+    source = files("parcours.model") / "starter"
+    for name, folder in _STARTER.items():
+        target = root / folder
+        if not any(target.iterdir()):
+            (target / name).write_text((source / name).read_text(encoding="utf-8"), "utf-8")
+
+
 class Workspace:
     """An opened workspace. ``Workspace.open(path)`` finds it; ``Workspace.init(path)`` makes one."""
 
@@ -117,8 +131,14 @@ class Workspace:
         name: str | None = None,
         lang: Literal["fr", "en"] = "fr",
         timezone: str = "Europe/Paris",
+        starter: bool = False,
     ) -> Workspace:
-        """Create the workspace layout in ``path`` (kept as is if it already is a workspace)."""
+        """Create the workspace layout in ``path`` (kept as is if it already is a workspace).
+
+        ``starter``: also write, into empty ``journeys/`` and ``mappings/`` folders, a generic
+        ten-stage journey in the customer's voice and a commented mapping of a typical CRM
+        export, so that ``parcours validate`` and ``parcours ingest`` have something to start from.
+        """
         root = Path(path).resolve()
         root.mkdir(parents=True, exist_ok=True)
         settings_path = root / SETTINGS_FILE
@@ -127,6 +147,8 @@ class Workspace:
             settings_path.write_text(settings.to_toml(), encoding="utf-8")
         for folder in FOLDERS:
             (root / folder).mkdir(exist_ok=True)
+        if starter:
+            _write_starter(root)
         gitignore = root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text(_GITIGNORE, encoding="utf-8")

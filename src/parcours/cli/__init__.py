@@ -47,8 +47,9 @@ def init(directory: Path, name: str | None, lang: str, timezone: str) -> None:
     from parcours.workspace import Workspace
 
     set_lang(lang)
-    ws = Workspace.init(directory, name=name, lang=lang, timezone=timezone)  # type: ignore[arg-type]
+    ws = Workspace.init(directory, name=name, lang=lang, timezone=timezone, starter=True)  # type: ignore[arg-type]
     out.print(t("init.done", path=str(ws.root)))
+    out.print(t("init.next", path=str(directory)), markup=False)
 
 
 @cli.command()
