@@ -94,6 +94,9 @@ def test_ingest_then_quarantine_from_the_command_line(runner, tmp_path):
     assert listing.exit_code == 0, listing.output
     assert "31/02/2025" in listing.output
     assert "(7)" in listing.output
+    assert "nan" not in listing.output  # a row rejected as a whole has no column nor value: —
+    for line in listing.output.splitlines():  # each reason said once
+        assert line.count("expected") <= 1, line
     exported = pd.read_csv(tmp_path / "q.csv")
     assert list(exported.row) == [6, 7, 10, 12, 13, 14, 16]
     assert exported.reason.str.startswith("duplicate of row 8").sum() == 1
