@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parcours import i18n
 
@@ -34,3 +36,30 @@ def test_set_lang_refuses_a_language_parcours_does_not_write():
         i18n.set_lang("de")
     assert issubclass(LanguageError, ParcoursError)
     assert i18n.get_lang() == before
+
+
+@pytest.mark.parametrize(
+    ("seconds", "fr", "en"),
+    [
+        (13_347_325, "154\u00a0j", "154\u00a0d"),
+        (3 * 3600 + 20 * 60, "3\u00a0h\u00a020", "3\u00a0h\u00a020\u00a0min"),
+        (3 * 86400 + 4 * 3600 + 59, "3\u00a0j\u00a04\u00a0h", "3\u00a0d\u00a04\u00a0h"),
+        (2 * 86400, "2\u00a0j", "2\u00a0d"),
+        (7200, "2\u00a0h", "2\u00a0h"),
+        (12 * 60 + 5, "12\u00a0min", "12\u00a0min"),
+        (40, "< 1\u00a0min", "< 1\u00a0min"),
+        (float("nan"), "—", "—"),
+        (None, "—", "—"),
+    ],
+)
+def test_durations_read_the_human_way(seconds, fr, en):
+    assert i18n.duration(seconds, "fr") == fr
+    assert i18n.duration(seconds, "en") == en
+
+
+@given(st.floats(min_value=0, max_value=1e10))
+def test_a_duration_never_shows_raw_seconds(seconds):
+    text = i18n.duration(seconds, "fr")
+    assert "nan" not in text
+    assert "." not in text
+    assert "," not in text  # whole units only: 154 j, 3 h 20

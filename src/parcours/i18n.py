@@ -17,6 +17,7 @@ __all__ = [
     "Lang",
     "LanguageError",
     "date",
+    "duration",
     "get_lang",
     "number",
     "percent",
@@ -90,6 +91,14 @@ CATALOG: dict[str, dict[Lang, str]] = {
     "init.done": {
         "fr": "Espace de travail créé dans {path}",
         "en": "Workspace created in {path}",
+    },
+    "init.next": {
+        "fr": "Une carte de départ (journeys/parcours-client.yaml, dix étapes à adapter en "
+        "atelier) et un mapping d'export CRM commenté (mappings/crm.yaml) vous attendent.\n"
+        "Ensuite : parcours validate {path}/journeys/*.yaml",
+        "en": "A starter map (journeys/parcours-client.yaml, ten stages to adapt in a workshop) "
+        "and a commented CRM export mapping (mappings/crm.yaml) are waiting for you.\n"
+        "Next: parcours validate {path}/journeys/*.yaml",
     },
     "validate.ok": {"fr": "{file} : valide", "en": "{file}: valid"},
     "validate.problems": {
@@ -230,3 +239,36 @@ def date(value: dt.date | dt.datetime, lang: Lang | None = None) -> str:
     language = lang or _current.get()
     day = value.date() if isinstance(value, dt.datetime) else value
     return day.strftime("%d/%m/%Y") if language == "fr" else day.isoformat()
+
+
+_NBSP = "\u00a0"
+_UNITS: dict[Lang, tuple[str, str]] = {"fr": ("j", ""), "en": ("d", "min")}  # day; after hours
+
+
+def duration(seconds: float | None, lang: Lang | None = None) -> str:
+    """A duration the way a reader says it: 154 j, 3 j 4 h, 3 h 20, 12 min (154 d, 3 h 20 min in
+    English); whole units only, "< 1 min" under a minute, "—" when there is none (None, NaN)."""
+    language = lang or _current.get()
+    if seconds is None or seconds != seconds or seconds in (float("inf"), float("-inf")):
+        return "—"
+    sign = "-" if seconds < 0 else ""
+    if abs(seconds) < 60:
+        return f"< 1{_NBSP}min"
+    total = round(abs(float(seconds)) / 60)  # in minutes
+    day, minutes_after_hours = _UNITS[language]
+    days, rest = divmod(total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts: list[str]
+    if days >= 10:
+        parts = [f"{number(round(abs(float(seconds)) / 86400), language)}{_NBSP}{day}"]
+    elif days:
+        parts = [f"{days}{_NBSP}{day}", *([f"{hours}{_NBSP}h"] if hours else [])]
+    elif hours:
+        parts = [f"{hours}{_NBSP}h"]
+        if minutes:
+            parts.append(f"{minutes:02d}")
+            if minutes_after_hours:
+                parts.append(minutes_after_hours)
+    else:
+        parts = [f"{minutes}{_NBSP}min"]
+    return sign + _NBSP.join(parts)

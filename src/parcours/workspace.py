@@ -124,6 +124,20 @@ def _export_csv(path: Path, value: object) -> str | None:
     )
 
 
+_STARTER = {"parcours-client.yaml": "journeys", "crm.yaml": "mappings"}
+
+
+def _write_starter(root: Path) -> None:
+    """The starter journey and CRM mapping, each into its folder when that folder is empty."""
+    from importlib.resources import files
+
+    source = files("parcours.model") / "starter"
+    for name, folder in _STARTER.items():
+        target = root / folder
+        if not any(target.iterdir()):
+            (target / name).write_text((source / name).read_text(encoding="utf-8"), "utf-8")
+
+
 class Workspace:
     """An opened workspace. ``Workspace.open(path)`` finds it; ``Workspace.init(path)`` makes one."""
 
@@ -141,8 +155,14 @@ class Workspace:
         name: str | None = None,
         lang: Literal["fr", "en"] = "fr",
         timezone: str = "Europe/Paris",
+        starter: bool = False,
     ) -> Workspace:
-        """Create the workspace layout in ``path`` (kept as is if it already is a workspace)."""
+        """Create the workspace layout in ``path`` (kept as is if it already is a workspace).
+
+        ``starter``: also write, into empty ``journeys/`` and ``mappings/`` folders, a generic
+        ten-stage journey in the customer's voice and a commented mapping of a typical CRM
+        export, so that ``parcours validate`` and ``parcours ingest`` have something to start from.
+        """
         root = Path(path).resolve()
         root.mkdir(parents=True, exist_ok=True)
         settings_path = root / SETTINGS_FILE
@@ -151,6 +171,8 @@ class Workspace:
             settings_path.write_text(settings.to_toml(), encoding="utf-8")
         for folder in FOLDERS:
             (root / folder).mkdir(exist_ok=True)
+        if starter:
+            _write_starter(root)
         gitignore = root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text(_GITIGNORE, encoding="utf-8")
@@ -208,6 +230,17 @@ class Workspace:
             self, paths, mapping=mapping, source=source, progress=progress, verbose=verbose
         )
 
+    def customers(self) -> ir.Table:
+        """The customers table with each one's ``persona`` (from the persona projection's
+        ``persona_scores`` table, null where a customer has none) once personas were projected."""
+        from parcours.warehouse import PERSONA_SCORES
+
+        people = self.table("customers")
+        if "persona" in people.columns or not self.warehouse.has_table(PERSONA_SCORES):
+            return people
+        scores = self.table(PERSONA_SCORES).select("customer_id", "persona")
+        return people.left_join(scores, "customer_id").drop("customer_id_right")
+
     def quarantine(self, *, source: str | None = None, load_id: str | None = None) -> ir.Table:
         """Rejected rows with file, row, column, value and reason (an Ibis table)."""
         table = self.table("quarantine")
@@ -234,12 +267,20 @@ class Workspace:
 
         files = self.journey_files()
         if name is None:
-            if len(files) != 1:
+            if len(files) == 1:
+                return load_journey(files[0])
+            if not files:
                 raise WorkspaceError(
-                    f"expected exactly one journey in {self.root / 'journeys'} (or a name), "
-                    f"found {len(files)}"
+                    f"expected a journey in {self.root / 'journeys'} (a YAML file), found none"
                 )
-            return load_journey(files[0])
+            # As-is beside its to-be is the method's normal state: the as-is map is the journey.
+            as_is = [j for j in (load_journey(f) for f in files) if j.state == "as-is"]
+            if len(as_is) != 1:
+                raise WorkspaceError(
+                    f"expected exactly one as-is journey in {self.root / 'journeys'} (or a name), "
+                    f"found {len(as_is)} among {', '.join(f.name for f in files)}"
+                )
+            return as_is[0]
         for file in files:
             if file.stem == name:
                 return load_journey(file)

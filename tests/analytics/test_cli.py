@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,10 @@ def test_ruptures_of_the_map(runner, demo_workspace):
     )
     assert result.exit_code == 0, result.output
     assert "web-quote-to-agency" in result.output
+    # The default delay finds the map's planted ruptures too (a map's rupture spans days).
+    default = runner.invoke(cli, ["analytics", "ruptures", "--map", "-w", str(demo_workspace)])
+    assert default.exit_code == 0, default.output
+    assert default.output == result.output
 
 
 def test_errors_say_what_was_expected(runner, tmp_path):
@@ -148,3 +153,29 @@ def test_the_cli_module_keeps_start_up_light():
     ).read_text()
     top_level = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert not [line for line in top_level if "ibis" in line or "pandas" in line]
+
+
+def test_funnel_and_timing_by_persona(runner, demo_workspace, tmp_path):
+    from parcours.workspace import Workspace
+
+    with Workspace.open(demo_workspace) as ws:
+        personas = set(ws.table("persona_scores").to_pandas().persona) - {"unassigned"}
+    steps, timing = tmp_path / "steps.csv", tmp_path / "timing.csv"
+    args = ["analytics", "funnel", "compare", "quote", "--stages", "--window", "90d"]
+    args += ["--breakdown", "persona", "-w", str(demo_workspace), "--csv", str(steps)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert personas <= set(pd.read_csv(steps).persona)
+    args = ["analytics", "timing", "--by", "persona", "-w", str(demo_workspace)]
+    result = runner.invoke(cli, [*args, "--csv", str(timing)])
+    assert result.exit_code == 0, result.output
+    assert personas <= set(pd.read_csv(timing).persona)
+
+
+def test_tables_name_stages_in_the_customers_words_and_durations_in_days(runner, demo_workspace):
+    result = runner.invoke(cli, ["analytics", "timing", "-w", str(demo_workspace)])
+    assert result.exit_code == 0, result.output
+    assert "Je demande un remboursement" in result.output  # not `reimbursement`
+    assert "reimbursement " not in result.output
+    assert re.search(r"\d+\u00a0j", result.output)  # « 58 j », not 5 011 200 seconds
+    assert "median_seconds" not in result.output

@@ -94,6 +94,9 @@ def test_ingest_then_quarantine_from_the_command_line(runner, tmp_path):
     assert listing.exit_code == 0, listing.output
     assert "31/02/2025" in listing.output
     assert "(7)" in listing.output
+    assert "nan" not in listing.output  # a row rejected as a whole has no column nor value: —
+    for line in listing.output.splitlines():  # each reason said once
+        assert line.count("expected") <= 1, line
     exported = read_csv_export(tmp_path / "q.csv", dialect="excel-fr")
     assert list(exported.row) == [6, 7, 10, 12, 13, 14, 16]
     assert exported.reason.str.startswith("duplicate of row 8").sum() == 1
@@ -132,3 +135,41 @@ def test_schema_prints_the_published_json_schema(runner):
     schema = json.loads(result.output)
     published = Path(__file__).parents[2] / "src" / "parcours" / "schemas" / "journey.schema.json"
     assert schema == json.loads(published.read_text(encoding="utf-8"))
+
+
+def test_init_writes_a_starter_that_validates_and_loads(runner, tmp_path):
+    from parcours.ingest import ingest, load_mapping
+    from parcours.model import load_journey
+    from parcours.workspace import Workspace
+
+    root = tmp_path / "ma-marque"
+    result = runner.invoke(cli, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "parcours validate" in result.output  # the next step, as printed
+    journeys = sorted((root / "journeys").glob("*.yaml"))
+    assert [j.name for j in journeys] == ["parcours-client.yaml"]
+    checked = runner.invoke(cli, ["validate", *map(str, journeys)])
+    assert checked.exit_code == 0, checked.output
+    journey = load_journey(journeys[0])
+    assert len(journey.stages) == 10
+    assert journey.stages[0].label["fr"].startswith("Je ")  # the customer's voice
+    mapping = root / "mappings" / "crm.yaml"
+    assert mapping.read_text(encoding="utf-8").startswith("#")  # commented
+    load_mapping(mapping)
+    export = tmp_path / "export.csv"  # a CRM export shaped as the mapping's comments say
+    export.write_text(
+        "Code client;Date;Montant;Canal;Code action;Libellé\n"
+        "C1;02/12/2026 14:30;;Site;WEB_OFFRE;Offre consultée\n"
+        "C1;03/12/2026 09:10;120,50;Magasin;MAG_ACHAT;Achat\n",
+        encoding="utf-8",
+    )
+    with Workspace.open(root) as ws:
+        (report,) = ingest(ws, [export], mapping=mapping)
+        assert report.rows_loaded == 2, report
+        stages = set(ws.table("interactions").to_pandas().stage)
+    assert stages == {"inform", "buy"}
+    toml = (root / "parcours.toml").read_text(encoding="utf-8")
+    assert toml.count("#") >= 5  # every setting says what it is for
+    again = runner.invoke(cli, ["init", str(root)])  # a second init keeps the user's files
+    assert again.exit_code == 0
+    assert [j.name for j in sorted((root / "journeys").glob("*.yaml"))] == ["parcours-client.yaml"]

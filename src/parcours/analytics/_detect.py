@@ -91,10 +91,16 @@ def _pairs_of(pairs: Any) -> list[tuple[str, str, str | None]]:
     return out
 
 
+MAP_RUPTURE_WITHIN = "30d"
+"""Default delay of a journey map's ruptures (from one touchpoint to its rupture touchpoint)."""
+DISCOVERY_RUPTURE_WITHIN = "1h"
+"""Default delay of discovered ruptures (the next pull event, on another channel)."""
+
+
 def ruptures(
     events: Any,
     pairs: Any = None,
-    within: Any = "1h",
+    within: Any = None,
     *,
     same_stage: bool = True,
     customer: str = "customer_id",
@@ -110,7 +116,13 @@ def ruptures(
     ``ruptures``, or (from, to) touchpoint pairs): customers who did ``from`` then ``to`` within
     ``within``. Columns: rupture, from_touchpoint, to_touchpoint, customers, occurrences,
     median_gap_seconds (plus from/to channel in discovery), most customers first.
+
+    ``within`` defaults to :data:`MAP_RUPTURE_WITHIN` (30 days) with ``pairs``, as a map's
+    rupture (the web quote, then the agency) spans days, and to one hour in discovery, where the
+    next pull event on another channel is a restart of the same attempt.
     """
+    if within is None:
+        within = MAP_RUPTURE_WITHIN if pairs is not None else DISCOVERY_RUPTURE_WITHIN
     limit = parse_duration(within, "rupture delay")
     cols = Columns(customer=customer, ts=ts, touchpoint=touchpoint, channel=channel)
     if pairs is not None:

@@ -49,12 +49,12 @@ register(
             "en": "Time between stages (median, 90th percentile)",
         },
         "analytics.timing.reading": {
-            "fr": "Le passage le plus long est de {stage} à {next} : {median} jours en médiane, "
-            "{p90} jours pour 9 clients sur 10.",
-            "en": "The longest step is from {stage} to {next}: {median} days at the median, "
-            "{p90} days for 9 customers in 10.",
+            "fr": "Le passage le plus long est de {stage} à {next} : {median} en médiane, "
+            "{p90} pour 9 clients sur 10.",
+            "en": "The longest step is from {stage} to {next}: {median} at the median, "
+            "{p90} for 9 customers in 10.",
         },
-        "analytics.timing.note": {"fr": "90e centile : {p90} j", "en": "90th pct: {p90} d"},
+        "analytics.timing.note": {"fr": "90e centile : {p90}", "en": "90th pct: {p90}"},
         "analytics.timing.axis": {
             "fr": "{from_} → {to} (jours)",
             "en": "{from_} → {to} (days)",
@@ -65,9 +65,13 @@ register(
         },
         "analytics.blocking.reading": {
             "fr": "Le principal point de blocage est {stage} : {lost} clients ({share}) ne vont "
-            "pas jusqu'à {next}, après {days} jours en médiane.",
+            "pas jusqu'à {next} ; en médiane, leur dernier contact a lieu {wait} après leur "
+            "arrivée à l'étape. Un client est perdu ici quelle que soit la durée, alors que "
+            "l'entonnoir ne compte que {days} jours : d'où un léger écart entre les deux.",
             "en": "The main blocking point is {stage}: {lost} customers ({share}) do not go on to "
-            "{next}, after {days} days at the median.",
+            "{next}; at the median their last contact comes {wait} after they reach the stage. "
+            "A customer is lost here whatever the time it takes, while the funnel counts only "
+            "{days} days: hence a small difference between the two.",
         },
         "analytics.blocking.note": {"fr": "{share} perdus", "en": "{share} lost"},
         "analytics.friction.title": {

@@ -53,8 +53,9 @@ def init(directory: Path, name: str | None, lang: str, timezone: str) -> None:
     from parcours.workspace import Workspace
 
     set_lang(lang)
-    ws = Workspace.init(directory, name=name, lang=lang, timezone=timezone)  # type: ignore[arg-type]
+    ws = Workspace.init(directory, name=name, lang=lang, timezone=timezone, starter=True)  # type: ignore[arg-type]
     out.print(t("init.done", path=str(ws.root)))
+    out.print(t("init.next", path=str(directory)), markup=False)
 
 
 @cli.command()
@@ -189,14 +190,22 @@ def quarantine(
             grid.add_row(
                 str(rec.source),
                 Path(str(rec.file)).name,
-                "" if rec.row is None else str(rec.row),
-                "" if rec.column is None else str(rec.column),
-                "" if rec.value is None else str(rec.value)[:60],
-                str(rec.reason),
+                _shown(rec.row),
+                _shown(rec.column),
+                _shown(rec.value)[:60],
+                # one reason once, though two checks of the same column may both give it
+                "; ".join(dict.fromkeys(str(rec.reason).split("; "))),
             )
         out.print(grid)
         if total > limit:
             out.print(t("quarantine.more", n=total - limit))
+
+
+def _shown(value: object) -> str:
+    """A cell as a reader reads it: a dash for nothing (None, NaN), never `nan`."""
+    import pandas as pd
+
+    return "—" if value is None or bool(pd.isna(value)) else str(value)  # type: ignore[call-overload]  # pandas' stubs do not take object
 
 
 @cli.command()

@@ -95,11 +95,37 @@ class _Context:
         return self.ws.journey()
 
     def __enter__(self) -> _Context:
+        from parcours.i18n import get_lang
+        from parcours.model import text
+
+        journey = self.ws.journey_or_none() if self.ws is not None else None
+        if journey is not None:  # tables then name stages in the customer's words, as the map
+            _LABELS.update({s.id: text(s.label, get_lang()) for s in journey.stages})
         return self
 
     def __exit__(self, *exc: object) -> None:
+        _LABELS.clear()
         if self.ws is not None:
             self.ws.close()
+
+
+_LABELS: dict[str, str] = {}  # stage id -> its label, while a workspace's journey is open
+_STAGE_COLUMNS = ("stage", "from_stage", "to_stage", "next_stage", "dropped_stage")
+
+
+def _readable(frame: Any) -> Any:
+    """The table as a reader reads it: stage labels for stage ids, durations for seconds."""
+    from parcours.i18n import duration
+
+    shown = frame.copy()
+    for column in list(shown.columns):
+        name = str(column)
+        if name in _STAGE_COLUMNS and _LABELS:
+            shown[column] = [_LABELS.get(str(v), v) for v in shown[column]]
+        elif name.endswith("_seconds"):
+            shown[column] = [duration(float(v)) if v is not None else "—" for v in shown[column]]
+            shown = shown.rename(columns={column: name.replace("_seconds", "")})
+    return shown
 
 
 def _read(path: Path) -> Any:
@@ -129,9 +155,10 @@ def _show(result: Any, csv_file: Path | None, limit: int = 40) -> None:
         out.print(t("analytics.cli.empty"), markup=False)
         return
     table = Table()
-    for column in frame.columns:
+    shown = _readable(frame.head(limit))
+    for column in shown.columns:
         table.add_column(str(column))
-    for row in frame.head(limit).itertuples(index=False):
+    for row in shown.itertuples(index=False):
         table.add_row(*[_cell(v) for v in row])
     out.print(table)
     if len(frame) > limit:
@@ -139,8 +166,14 @@ def _show(result: Any, csv_file: Path | None, limit: int = 40) -> None:
 
 
 def _cell(value: Any) -> str:
+    from parcours.i18n import number
+
     if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        if value != value:
+            return "—"
+        return number(value, None, 0 if value.is_integer() or abs(value) >= 100 else 2)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
     return "" if value is None else str(value)
 
 
@@ -263,6 +296,7 @@ def register(group: click.Group) -> None:
                 mode=mode,  # type: ignore[arg-type]  # click.Choice checked it
                 exclusions=list(exclude),
                 breakdown=breakdown,
+                customers=ctx.ws.customers() if ctx.ws is not None else None,
                 customer=customer,
                 ts=ts,
                 touchpoint=touchpoint,
@@ -531,7 +565,12 @@ def register(group: click.Group) -> None:
     @workspace_option
     @lang_option
     @_events_options
-    @click.option("--within", default="1h", show_default=True)
+    @click.option(
+        "--within",
+        default=None,
+        help="Maximum delay (default 30d with --map, 1h otherwise) / délai maximal "
+        "(30d par défaut avec --map, 1h sinon).",
+    )
     @click.option(
         "--map",
         "from_map",
@@ -547,7 +586,7 @@ def register(group: click.Group) -> None:
         ts: str,
         touchpoint: str,
         csv_file: Path | None,
-        within: str,
+        within: str | None,
         from_map: bool,
     ) -> None:
         """Ruptures between channels / ruptures entre canaux."""
@@ -597,5 +636,5 @@ def register(group: click.Group) -> None:
         from parcours import analytics as a
 
         with _Context(workspace, lang, None) as ctx:
-            people = ctx.ws.table("customers")
+            people = ctx.ws.customers()
             _show(a.timing(ctx.events, ctx.journey(), by=by, customers=people), csv_file)

@@ -19,6 +19,8 @@ from parcours.workspace import Workspace
 __all__ = ["JOURNEY_FILE", "prepare_workspace", "run_demo"]
 
 JOURNEY_FILE = "mutuelle-horizon.yaml"
+TO_BE_SOURCE = "journey-cible.yaml"
+TO_BE_FILE = "mutuelle-horizon-cible.yaml"
 
 
 def prepare_workspace(out_dir: Path, lang: str = "fr") -> Workspace:
@@ -26,6 +28,8 @@ def prepare_workspace(out_dir: Path, lang: str = "fr") -> Workspace:
     language: Lang = "en" if lang == "en" else "fr"
     ws = Workspace.init(out_dir, name="Mutuelle Horizon (démo)", lang=language)
     shutil.copyfile(JOURNEY_PATH, ws.path("journeys", JOURNEY_FILE))
+    # The to-be map of the workshops beside it: the report compares the two.
+    shutil.copyfile(JOURNEY_PATH.parent / TO_BE_SOURCE, ws.path("journeys", TO_BE_FILE))
     for mapping in sorted(MAPPINGS_DIR.glob("*.yaml")):
         shutil.copyfile(mapping, ws.path("mappings", mapping.name))
     from parcours.personas import DEMO_PERSONAS

@@ -86,6 +86,10 @@ def to_ts(value: Any) -> float:
     raise OrchestrateError(f"event ts: expected a timestamp, found {value!r}")
 
 
+_ENVELOPE = frozenset({"event_id", "customer_id", "type", "touchpoint", "event_code", "ts"})
+_ENVELOPE |= {"data", "attrs"}
+
+
 def as_event(row: Event | Mapping[str, Any]) -> Event:
     """An Event from a mapping with event_id, customer_id, type (or touchpoint), ts, data."""
     if isinstance(row, Event):
@@ -95,8 +99,14 @@ def as_event(row: Event | Mapping[str, Any]) -> Event:
         data = row.get("data") or row.get("attrs") or {}
         if isinstance(data, str):
             data = json.loads(data) if data else {}
+        # A flat row (a CSV line) carries its data as extra columns: `score`, `comment`...
+        loose = {str(k): v for k, v in row.items() if k not in _ENVELOPE and v not in (None, "")}
         return Event(
-            str(row["event_id"]), str(row["customer_id"]), str(kind), to_ts(row["ts"]), dict(data)
+            str(row["event_id"]),
+            str(row["customer_id"]),
+            str(kind),
+            to_ts(row["ts"]),
+            {**loose, **dict(data)},
         )
     except KeyError as exc:
         raise OrchestrateError(

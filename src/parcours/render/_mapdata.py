@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parcours.errors import ParcoursError, RenderError
-from parcours.i18n import CATALOG, Lang, date, t
+from parcours.i18n import CATALOG, Lang, date, percent, t
 from parcours.render import _messages  # noqa: F401  # registers the words
 from parcours.render.charts import fmt, signed
 
@@ -511,7 +511,12 @@ def _apply_voc(voc: Any, by_id: dict[str, StageView], lang: Lang) -> str | None:
             total += stage.emotion_n or 0
         source = t("render.emotion.measured", lang, n=total)
     verbatims = _frame(voc, "verbatims")
+    ranking = _frame(voc, "ranking")  # the same rows with their best verbatims ("examples")
+    if ranking is not None and "examples" in getattr(ranking, "columns", ()):
+        verbatims = ranking
     if verbatims is not None:
+        from parcours.voc import detect_lang
+
         # One finding per stage, kind and theme: weights and mentions add up, the first
         # (heaviest) verbatim speaks for the theme.
         merged: dict[tuple[str, str, str], list[Any]] = {}
@@ -525,17 +530,40 @@ def _apply_voc(voc: Any, by_id: dict[str, StageView], lang: Lang) -> str | None:
             entry = merged.setdefault((stage_id, kind, theme_id), [0.0, 0, None])
             entry[0] += _finite(getattr(row, "weight", None)) or 0.0
             entry[1] += int(_finite(getattr(row, "occurrences", None)) or 0)
+            # The map's quote is in the map's language when any verbatim of the theme is.
+            examples = getattr(row, "examples", None)
+            quotes = [str(q) for q in (examples if examples is not None else ()) if not _blank(q)]
             verbatim = getattr(row, "verbatim", None)
-            if entry[2] is None and not _blank(verbatim):
-                entry[2] = str(verbatim)
+            quotes = quotes or ([] if _blank(verbatim) else [str(verbatim)])
+            mine = next((q for q in quotes if detect_lang(q) == lang), None)
+            if mine is not None and (entry[2] is None or detect_lang(entry[2]) != lang):
+                entry[2] = mine
+            elif entry[2] is None and quotes:
+                entry[2] = quotes[0]
+        totals: dict[str, float] = {}
+        for (_, kind, _), (weight, _, _) in merged.items():
+            totals[kind] = totals.get(kind, 0.0) + weight
         for (stage_id, kind, theme_id), (weight, occurrences, verbatim) in merged.items():
+            share = weight / totals[kind] if totals[kind] else 0.0
             weight_text = ", ".join(
                 x
                 for x in (
-                    t("render.weight", lang, n=round(weight, 1 if weight < 100 else None))
+                    t(
+                        "render.weight_share",
+                        lang,
+                        share=percent(share, lang)
+                        if share >= 0.001
+                        else f"< {percent(0.001, lang)}",
+                    )
                     if weight
                     else "",
-                    t("render.occurrences", lang, n=occurrences) if occurrences else "",
+                    t(
+                        "render.occurrence" if occurrences == 1 else "render.occurrences",
+                        lang,
+                        n=occurrences,
+                    )
+                    if occurrences
+                    else "",
                 )
                 if x
             )
@@ -603,3 +631,69 @@ def _compare(data: MapData, journey: Any, target: Any, lang: Lang) -> None:
     for stage_id, label in labels.items():
         if stage_id not in known:
             data.differences.append(t("render.compare.new_stage", lang, stage=label))
+    data.differences.extend(_model_differences(journey, target, lang))
+
+
+def _model_differences(journey: Any, target: Any, lang: Lang) -> list[str]:
+    """Touchpoints added, removed or moved to another channel, irritants resolved, ruptures fixed,
+    channels added or removed and KPI targets changed between the as-is and the to-be maps."""
+    found: list[str] = []
+    channels = {c.id: _text(c.label, lang) for c in (*journey.channels, *target.channels)}
+    stages = {s.id: _text(s.label, lang) for s in (*journey.stages, *target.stages)}
+
+    def named(tp: Any) -> str:
+        label = _text(tp.label, lang) if tp.label else channels.get(tp.channel, tp.channel)
+        return f"« {stages.get(tp.stage, tp.stage)} · {label} »"
+
+    before = {tp.id: tp for tp in journey.touchpoints}
+    after = {tp.id: tp for tp in target.touchpoints}
+    for tp_id, tp in after.items():
+        if tp_id not in before:
+            found.append(t("render.compare.new_touchpoint", lang, touchpoint=named(tp)))
+        elif before[tp_id].channel != tp.channel:
+            old = before[tp_id].channel
+            found.append(
+                t(
+                    "render.compare.moved_touchpoint",
+                    lang,
+                    touchpoint=named(tp),
+                    before=channels.get(old, old),
+                    after=channels.get(tp.channel, tp.channel),
+                )
+            )
+    for tp_id, tp in before.items():
+        if tp_id not in after:
+            found.append(t("render.compare.dropped_touchpoint", lang, touchpoint=named(tp)))
+    remaining = {i.id for i in target.irritants}
+    for irritant in journey.irritants:
+        key = "still" if irritant.id in remaining else "resolved"
+        if key == "resolved":
+            label = _text(irritant.label, lang)
+            found.append(t("render.compare.resolved_irritant", lang, label=label))
+    kept = {r.id for r in target.ruptures}
+    for rupture in journey.ruptures:
+        if rupture.id not in kept:
+            label = _text(rupture.label, lang)
+            found.append(t("render.compare.fixed_rupture", lang, label=label))
+    used_before = {tp.channel for tp in journey.touchpoints}
+    used_after = {tp.channel for tp in target.touchpoints}
+    for channel in sorted(used_after - used_before):
+        found.append(t("render.compare.new_channel", lang, channel=channels.get(channel, channel)))
+    for channel in sorted(used_before - used_after):
+        name = channels.get(channel, channel)
+        found.append(t("render.compare.dropped_channel", lang, channel=name))
+    targets = {k.id: k for k in journey.kpis}
+    for kpi in target.kpis:
+        old_kpi = targets.get(kpi.id)
+        old_target = old_kpi.target if old_kpi is not None else None
+        if kpi.target is not None and kpi.target != old_target:
+            found.append(
+                t(
+                    "render.compare.kpi_target",
+                    lang,
+                    kpi=_text(kpi.label, lang),
+                    before="—" if old_target is None else old_target,
+                    after=kpi.target,
+                )
+            )
+    return found

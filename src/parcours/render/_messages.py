@@ -69,12 +69,14 @@ MESSAGES = {
         "en": "declared in the map (workshops)",
     },
     "render.emotion.peak_end": {"fr": "pic-fin : {value}", "en": "peak-end: {value}"},
-    "render.weight": {"fr": "poids {n}", "en": "weight {n}"},
+    "render.weight": {"fr": "poids déclaré {n}", "en": "declared weight {n}"},
     "render.weight_volume": {
         "fr": "{n} interactions concernées",
         "en": "{n} interactions involved",
     },
     "render.occurrences": {"fr": "{n} mentions", "en": "{n} mentions"},
+    "render.occurrence": {"fr": "{n} mention", "en": "{n} mention"},
+    "render.weight_share": {"fr": "indice {share}", "en": "index {share}"},
     "render.small_sample": {"fr": "petit échantillon", "en": "small sample"},
     "render.difficulties": {"fr": "Difficultés", "en": "Difficulties"},
     "render.employee_expectations": {"fr": "Attentes", "en": "Expectations"},
@@ -126,6 +128,42 @@ MESSAGES = {
         "en": "“{stage}”: promise “{before}” → “{after}”",
     },
     "render.compare.none": {"fr": "aucune différence", "en": "no difference"},
+    "render.compare.new_touchpoint": {
+        "fr": "Point de contact ajouté : {touchpoint}",
+        "en": "Touchpoint added: {touchpoint}",
+    },
+    "render.compare.dropped_touchpoint": {
+        "fr": "Point de contact retiré : {touchpoint}",
+        "en": "Touchpoint removed: {touchpoint}",
+    },
+    "render.compare.moved_touchpoint": {
+        "fr": "Point de contact {touchpoint} : canal {before} → {after}",
+        "en": "Touchpoint {touchpoint}: channel {before} → {after}",
+    },
+    "render.compare.resolved_irritant": {
+        "fr": "Irritant résolu : « {label} »",
+        "en": "Irritant resolved: “{label}”",
+    },
+    "render.compare.new_irritant": {
+        "fr": "Irritant encore attendu dans la cible : « {label} »",
+        "en": "Irritant still expected in the target: “{label}”",
+    },
+    "render.compare.fixed_rupture": {
+        "fr": "Rupture corrigée : « {label} »",
+        "en": "Rupture fixed: “{label}”",
+    },
+    "render.compare.new_channel": {
+        "fr": "Canal ajouté : {channel}",
+        "en": "Channel added: {channel}",
+    },
+    "render.compare.dropped_channel": {
+        "fr": "Canal retiré : {channel}",
+        "en": "Channel removed: {channel}",
+    },
+    "render.compare.kpi_target": {
+        "fr": "Objectif « {kpi} » : {before} → {after}",
+        "en": "Target “{kpi}”: {before} → {after}",
+    },
     "render.data.title": {"fr": "Les chiffres de la carte", "en": "The numbers of the map"},
     "render.col.stage": {"fr": "étape", "en": "stage"},
     "render.col.phase": {"fr": "phase", "en": "phase"},

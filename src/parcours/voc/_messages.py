@@ -102,14 +102,23 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "voc.reading.irritants": {
         "fr": "Irritants pondérés par leurs occurrences, le volume du point de contact et leur "
-        "récence (demi-vie {half_life} jours), avec le verbatim le plus parlant.",
+        "récence (demi-vie {half_life} jours), avec le verbatim le plus parlant. L'indice est la "
+        "part de chaque irritant dans le poids de tous les irritants du parcours (100 % au total).",
         "en": "Irritants weighted by occurrences, touchpoint volume and recency (half-life "
-        "{half_life} days), with the most telling verbatim.",
+        "{half_life} days), with the most telling verbatim. The index is each irritant's share "
+        "of the weight of all the journey's irritants (100% in all).",
     },
     "voc.reading.enchantments": {
-        "fr": "Enchantements pondérés de la même façon : ce qui dépasse les attentes.",
-        "en": "Enchantments weighted the same way: what goes beyond expectations.",
+        "fr": "Enchantements pondérés de la même façon : ce qui dépasse les attentes. L'indice "
+        "est la part de chacun dans le poids de tous les enchantements (100 % au total).",
+        "en": "Enchantments weighted the same way: what goes beyond expectations. The index is "
+        "each one's share of the weight of all enchantments (100% in all).",
     },
+    "voc.reading.no_enchantments": {
+        "fr": "Aucun enchantement trouvé dans les verbatims de ce parcours.",
+        "en": "No enchantment found in this journey's verbatims.",
+    },
+    "voc.col.index": {"fr": "indice (part du poids)", "en": "index (share of weight)"},
     "voc.reading.emotion": {
         "fr": "Émotion moyenne à chaque étape, de -2 à +2, tirée de la satisfaction ; "
         "souvenir estimé (pic-fin) : {peak_end}.",

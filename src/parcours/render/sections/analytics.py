@@ -20,7 +20,7 @@ from parcours.analytics import (
     timing,
     undefined_event_codes,
 )
-from parcours.i18n import Lang, number, percent, t
+from parcours.i18n import Lang, duration, number, percent, t
 from parcours.model import text
 from parcours.render import charts
 from parcours.render._section import Section, resolve_journey
@@ -294,7 +294,7 @@ def _timing_section(interactions: Any, stages: list[str], labels: _Labels, lg: L
         medians,
         low=medians,
         high=p90,
-        notes=[t("analytics.timing.note", lg, p90=number(v, lg, 1)) for v in p90],
+        notes=[t("analytics.timing.note", lg, p90=duration(v * DAY, lg)) for v in p90],
         title=title,
         lang=lg,
         width=760,
@@ -305,8 +305,8 @@ def _timing_section(interactions: Any, stages: list[str], labels: _Labels, lg: L
         lg,
         stage=_q(labels.stage.get(str(slowest.from_stage), str(slowest.from_stage)), lg),
         next=_q(labels.stage.get(str(slowest.to_stage), str(slowest.to_stage)), lg),
-        median=number(float(slowest.median_seconds) / DAY, lg, 1),
-        p90=number(float(slowest.p90_seconds) / DAY, lg, 1),
+        median=duration(float(slowest.median_seconds), lg),
+        p90=duration(float(slowest.p90_seconds), lg),
     )
     return Section(
         key="analytics_timing",
@@ -343,7 +343,8 @@ def _blocking_section(interactions: Any, stages: list[str], labels: _Labels, lg:
         next=_q(labels.stage.get(str(top.next_stage), str(top.next_stage)), lg),
         lost=number(int(top.lost), lg),
         share=percent(float(top.drop_off or 0.0), lg),
-        days=number(float(median or 0.0) / DAY, lg, 1),
+        wait=duration(float(median or 0.0), lg),
+        days=number(FUNNEL_WINDOW_DAYS, lg),
     )
     return Section(
         key="analytics_blocking_points",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from parcours.i18n import Lang, number, t
+from parcours.i18n import Lang, number, percent, t
 from parcours.render import charts
 from parcours.render._section import Section, resolve_journey
 from parcours.voc import (
@@ -52,8 +52,9 @@ def _touchpoint_labels(journey: Any, lang: str) -> dict[str, str]:
 
 
 def _in_language(examples: list[str], lang: str) -> list[str]:
-    """The verbatims written in the report's language first (stable otherwise)."""
-    return sorted(examples, key=lambda text: detect_lang(text) != lang)
+    """The verbatims written in the report's language, or all of them when none is."""
+    mine = [text for text in examples if detect_lang(text) == lang]
+    return mine or list(examples)
 
 
 def _theme(theme: Any, lang: str) -> str:
@@ -137,11 +138,12 @@ def _ranking_section(
     key = f"voc_{name}"
     title = t(f"voc.title.{name}", lang)
     ranking = voc.ranking
-    rows = ranking[ranking["kind"] == kind].head(top) if len(ranking) else ranking
+    every = ranking[ranking["kind"] == kind] if len(ranking) else ranking
+    rows = every.head(top)
     if rows.empty:
-        return Section(
-            key, title, t("voc.reading.no_verbatims", lang), order=ORDER + 1, no_data=True
-        )
+        empty = "no_verbatims" if kind == "irritant" else "no_enchantments"
+        return Section(key, title, t(f"voc.reading.{empty}", lang), order=ORDER + 1, no_data=True)
+    total = float(every["weight"].sum()) or 1.0
     shown = pd.DataFrame(
         {
             "stage": [labels.get(s, s) for s in rows["stage"]],
@@ -150,7 +152,7 @@ def _ranking_section(
                 for tp in rows["touchpoint"]
             ],
             "theme": [_theme(th, lang) for th in rows["theme"]],
-            "weight": [number(w, lang, 0) for w in rows["weight"]],
+            "index": [percent(w / total, lang) for w in rows["weight"]],
             "occurrences": [number(o, lang) for o in rows["occurrences"]],
             "verbatim": [
                 " / ".join(f"« {v} »" for v in _in_language(list(ex), lang)[:2])
@@ -160,9 +162,10 @@ def _ranking_section(
     )
     headers = [
         t(f"voc.col.{c}", lang)
-        for c in ("stage", "touchpoint", "theme", "weight", "occurrences", "verbatim")
+        for c in ("stage", "touchpoint", "theme", "index", "occurrences", "verbatim")
     ]
-    csv = rows.drop(columns=["examples"]).reset_index(drop=True)
+    csv = rows.drop(columns=["examples"]).assign(index=rows["weight"] / total)
+    csv = csv.reset_index(drop=True)
     reading = (
         t("voc.reading.irritants", lang, half_life=int(DEFAULT_HALF_LIFE_DAYS))
         if kind == "irritant"
