@@ -80,13 +80,11 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("plan/_ideas.py", "_fail"): "returns a PydanticCustomError for an Annotated validator",
     ("plan/_ideas.py", "from_exception_data"): "pydantic's ValidationError, read by the loader",
     ("api/routers/capabilities.py", "ValueError"): "an Annotated (AfterValidator) query check: 422",
-    ("api/routers/public.py", "ValueError"): "an Annotated (AfterValidator) body check: 422",
     # scikit-learn's estimator contract (parametrize_with_checks expects ValueError)
     ("personas/_model.py", "ValueError"): "scikit-learn estimator: invalid parameters and data",
     # third-party protocols
     ("cli/cmd_analytics.py", "UsageError"): "click's own error for a bad command line",
     ("cli/cmd_plan.py", "BadParameter"): "click's own error for a bad option value",
-    ("api/routers/public.py", "RequestValidationError"): "FastAPI's 422, rendered as a problem",
     ("api/_middleware.py", "_BodyError"): "caught by the same middleware: a 408/413 problem",
     # what only a bug in parcours can raise
     ("i18n.py", "KeyError"): "a text missing from the catalogue (callers may test `key in`)",
