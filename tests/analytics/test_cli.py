@@ -165,11 +165,11 @@ def test_funnel_and_timing_by_persona(runner, demo_workspace, tmp_path):
     args += ["--breakdown", "persona", "-w", str(demo_workspace), "--csv", str(steps)]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert personas <= set(pd.read_csv(steps).persona)
+    assert personas <= set(read_csv_export(steps, dialect="excel-fr").persona)
     args = ["analytics", "timing", "--by", "persona", "-w", str(demo_workspace)]
     result = runner.invoke(cli, [*args, "--csv", str(timing)])
     assert result.exit_code == 0, result.output
-    assert personas <= set(pd.read_csv(timing).persona)
+    assert personas <= set(read_csv_export(timing, dialect="excel-fr").persona)
 
 
 def test_tables_name_stages_in_the_customers_words_and_durations_in_days(runner, demo_workspace):
