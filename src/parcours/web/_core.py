@@ -78,7 +78,7 @@ def fmt_date(value: Any, lang: Lang) -> str:
         try:
             value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, int | float):
         value = dt.datetime.fromtimestamp(value, tz=dt.UTC)
     if hasattr(value, "to_pydatetime"):
@@ -166,7 +166,9 @@ def _filters(request: Request) -> tuple[Filters, bool]:
             saved = json.loads(request.cookies.get(FILTER_COOKIE, "{}"))
         except ValueError:
             saved = {}
-        values = {k: str(saved.get(k, ""))[:100] for k in FILTERS} if isinstance(saved, dict) else {}
+        values = (
+            {k: str(saved.get(k, ""))[:100] for k in FILTERS} if isinstance(saved, dict) else {}
+        )
         given = False
     if values.get("view") not in VIEWS:
         values["view"] = "asis"

@@ -144,9 +144,9 @@ def headline(ctx: Any, journey: str | None, filters: Any, lang: Lang) -> dict[st
                 "relative": False,
             }
         )
-        if prev is not None and _finite(prev.get("ci_low")) is not None:
-            if float(last["value"]) < float(prev["ci_low"]):
-                alerts.append({"kind": "kpi_down", "level": "bad", "values": {}})
+        low = None if prev is None else _finite(prev.get("ci_low"))
+        if low is not None and float(last["value"]) < low:
+            alerts.append({"kind": "kpi_down", "level": "bad", "values": {}})
     volume = raw["volume"]
     if len(volume) >= 3:
         last, prev = volume[-2], volume[-3]  # the last month may still be running
@@ -206,7 +206,8 @@ def map_view(ctx: Any, journey: str, filters: Any, lang: Lang) -> dict[str, Any]
     maps = ctx.cached(("web.map", journey, lang, persona, period), build)
     data = maps[0]
     printable = ctx.cached(
-        ("web.map.print", journey, lang, persona, period), lambda ws: map_html(maps, standalone=False)
+        ("web.map.print", journey, lang, persona, period),
+        lambda ws: map_html(maps, standalone=False),
     )
     return {"data": data, "printable": printable}
 
@@ -229,7 +230,10 @@ def touchpoint_scores(
             frame = satisfaction(responses, ["touchpoint"], metrics=[metric], min_n=1)
         except ParcoursError:
             return {}
-        return {str(r["touchpoint"]): r for r in frame.to_dict("records")}
+        return {
+            str(r["touchpoint"]): {str(k): v for k, v in r.items()}
+            for r in frame.to_dict("records")
+        }
 
     result: dict[str, dict[str, Any]] = ctx.cached(
         ("web.tp_scores", journey, metric, persona, period), build

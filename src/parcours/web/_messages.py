@@ -183,13 +183,22 @@ register(
             "fr": "Clients à chaque étape, dans l'ordre de la carte",
             "en": "Customers at each stage, in the map's order",
         },
-        "web.cell.build_funnel": {"fr": "Construire un autre entonnoir", "en": "Build another funnel"},
+        "web.cell.build_funnel": {
+            "fr": "Construire un autre entonnoir",
+            "en": "Build another funnel",
+        },
         "web.cell.paths": {"fr": "Chemins depuis ce point", "en": "Paths from here"},
         "web.cell.verbatims": {"fr": "Ce que disent les clients", "en": "What customers say"},
         "web.cell.no_verbatim": {"fr": "Aucun verbatim ici.", "en": "No verbatim here."},
-        "web.cell.all_verbatims": {"fr": "Tous les verbatims de l'étape", "en": "All the stage's verbatims"},
+        "web.cell.all_verbatims": {
+            "fr": "Tous les verbatims de l'étape",
+            "en": "All the stage's verbatims",
+        },
         "web.cell.customers": {"fr": "Clients vus ici ({n})", "en": "Customers seen here ({n})"},
-        "web.cell.export": {"fr": "Exporter la liste (CSV pour Excel)", "en": "Export the list (CSV)"},
+        "web.cell.export": {
+            "fr": "Exporter la liste (CSV pour Excel)",
+            "en": "Export the list (CSV)",
+        },
         # edit
         "web.edit.title": {"fr": "Modifier la carte {id}", "en": "Edit the map {id}"},
         "web.edit.intro": {
@@ -205,20 +214,29 @@ register(
         "web.edit.label_en": {"fr": "Libellé en anglais", "en": "Label in English"},
         "web.edit.promise": {"fr": "Promesse de l'étape", "en": "Promise of the stage"},
         "web.edit.moment": {"fr": "Moment de vérité", "en": "Moment of truth"},
+        "web.edit.unchanged": {"fr": "inchangé", "en": "unchanged"},
+        "web.edit.yes": {"fr": "oui", "en": "yes"},
+        "web.edit.no": {"fr": "non", "en": "no"},
         "web.edit.save": {"fr": "Enregistrer", "en": "Save"},
         "web.edit.add": {"fr": "Ajouter", "en": "Add"},
         "web.edit.add_touchpoint": {"fr": "Ajouter un point de contact", "en": "Add a touchpoint"},
         "web.edit.add_irritant": {"fr": "Ajouter un irritant", "en": "Add an irritant"},
         "web.edit.irritant_label": {"fr": "Ce que vit le client", "en": "What the customer lives"},
         "web.edit.journey_promise": {"fr": "Promesse du parcours", "en": "Promise of the journey"},
-        "web.edit.id": {"fr": "Identifiant (lettres, chiffres, tirets)", "en": "Id (letters, digits, dashes)"},
+        "web.edit.id": {
+            "fr": "Identifiant (lettres, chiffres, tirets)",
+            "en": "Id (letters, digits, dashes)",
+        },
         "web.edit.direction": {"fr": "Initiative", "en": "Initiative"},
         "web.edit.nature": {"fr": "Nature", "en": "Nature"},
         "web.edit.invalid": {
             "fr": "La carte ne serait pas valide ({n} problème(s)) : rien n'est enregistré.",
             "en": "The map would not be valid ({n} problem(s)): nothing is saved.",
         },
-        "web.edit.expected": {"fr": "attendu {expected}, trouvé {found}", "en": "expected {expected}, found {found}"},
+        "web.edit.expected": {
+            "fr": "attendu {expected}, trouvé {found}",
+            "en": "expected {expected}, found {found}",
+        },
         "web.edit.valid": {"fr": "Valide selon le schéma.", "en": "Valid against the schema."},
         "web.edit.conflict": {
             "fr": "Quelqu'un a enregistré la carte depuis que vous l'avez ouverte : votre "
@@ -227,7 +245,10 @@ register(
             "the page to start from their version.",
         },
         "web.edit.reload": {"fr": "Recharger la carte", "en": "Reload the map"},
-        "web.edit.saved": {"fr": "Enregistré : une nouvelle version du fichier.", "en": "Saved: a new version of the file."},
+        "web.edit.saved": {
+            "fr": "Enregistré : une nouvelle version du fichier.",
+            "en": "Saved: a new version of the file.",
+        },
         # analyses
         "web.funnel.title": {"fr": "Entonnoir", "en": "Funnel"},
         "web.funnel.help": {
@@ -241,9 +262,15 @@ register(
         "web.funnel.build": {"fr": "Construire", "en": "Build"},
         "web.funnel.on_map": {"fr": "sur la carte", "en": "on the map"},
         "web.verbatims.title": {"fr": "Verbatims", "en": "Verbatims"},
-        "web.verbatims.count": {"fr": "{n} verbatims, les plus récents d'abord.", "en": "{n} verbatims, newest first."},
+        "web.verbatims.count": {
+            "fr": "{n} verbatims, les plus récents d'abord.",
+            "en": "{n} verbatims, newest first.",
+        },
         "web.lifecycle.title": {"fr": "Cycle de vie", "en": "Lifecycle"},
-        "web.lifecycle.states": {"fr": "Clients par état aujourd'hui", "en": "Customers by state today"},
+        "web.lifecycle.states": {
+            "fr": "Clients par état aujourd'hui",
+            "en": "Customers by state today",
+        },
         "web.lifecycle.churn": {"fr": "Attrition par trimestre", "en": "Churn per quarter"},
         # ingest
         "web.ingest.title": {"fr": "Charger un export", "en": "Load an export"},
@@ -257,17 +284,29 @@ register(
         "web.ingest.mapping": {"fr": "Correspondance", "en": "Mapping"},
         "web.ingest.submit": {"fr": "Charger", "en": "Load"},
         "web.ingest.sending": {"fr": "Envoi du fichier…", "en": "Sending the file…"},
-        "web.ingest.recent": {"fr": "Chargements de cette session du serveur", "en": "Loads of this server session"},
+        "web.ingest.recent": {
+            "fr": "Chargements de cette session du serveur",
+            "en": "Loads of this server session",
+        },
         "web.ingest.none": {"fr": "Aucun pour l'instant.", "en": "None yet."},
         "web.ingest.job": {"fr": "Chargement", "en": "Load"},
-        "web.ingest.unknown": {"fr": "Ce chargement est inconnu de ce serveur.", "en": "This server does not know this load."},
+        "web.ingest.unknown": {
+            "fr": "Ce chargement est inconnu de ce serveur.",
+            "en": "This server does not know this load.",
+        },
         "web.ingest.progress": {"fr": "Avancement", "en": "Progress"},
         "web.ingest.result": {
             "fr": "{loaded} lignes chargées, {quarantined} en quarantaine ({read} lues).",
             "en": "{loaded} rows loaded, {quarantined} in quarantine ({read} read).",
         },
-        "web.ingest.already": {"fr": "dont {n} déjà présentes", "en": "of which {n} were already there"},
-        "web.ingest.see_quarantine": {"fr": "Voir les lignes en quarantaine", "en": "See the quarantined rows"},
+        "web.ingest.already": {
+            "fr": "dont {n} déjà présentes",
+            "en": "of which {n} were already there",
+        },
+        "web.ingest.see_quarantine": {
+            "fr": "Voir les lignes en quarantaine",
+            "en": "See the quarantined rows",
+        },
         "web.job.queued": {"fr": "en attente", "en": "queued"},
         "web.job.running": {"fr": "en cours", "en": "running"},
         "web.job.done": {"fr": "terminé", "en": "done"},

@@ -67,7 +67,13 @@ def funnel_page(
     chart = ""
     try:
         table = funnel(
-            request, steps=chosen, window=window, mode="ordered", stages=True, exclude=[], breakdown=None
+            request,
+            steps=chosen,
+            window=window,
+            mode="ordered",
+            stages=True,
+            exclude=[],
+            breakdown=None,
         )
         rows = table.rows
     except (ApiError, ParcoursError) as exc:

@@ -57,7 +57,10 @@ def job_page(job_id: str, request: Request) -> Response:
         found = job(job_id, request)
     except ApiError:
         return render(
-            page, "message.html", {"title": job_id, "message": ("web.ingest.unknown", {})}, 404
+            page,
+            "message.html",
+            {"title": job_id, "message": ("web.ingest.unknown", {})},
+            status=404,
         )
     from parcours.i18n import CATALOG
 

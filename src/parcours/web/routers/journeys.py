@@ -54,12 +54,19 @@ def _counterpart(page: Page, journey_id: str) -> str | None:
                 continue
             if file.stem == journey_id:
                 continue
-            if current.state == "as-is" and other.state == "to-be" and other.derived_from:
-                if Path(other.derived_from).stem in (journey_id, current.id):
-                    return str(file.stem)
-            if current.state == "to-be" and current.derived_from:
-                if Path(current.derived_from).stem in (file.stem, other.id):
-                    return str(file.stem)
+            forward = (
+                current.state == "as-is"
+                and other.state == "to-be"
+                and bool(other.derived_from)
+                and Path(str(other.derived_from)).stem in (journey_id, current.id)
+            )
+            backward = (
+                current.state == "to-be"
+                and bool(current.derived_from)
+                and Path(str(current.derived_from)).stem in (file.stem, other.id)
+            )
+            if forward or backward:
+                return str(file.stem)
         return None
 
     result: str | None = page.ctx.cached(("web.counterpart", journey_id), build)
@@ -225,7 +232,11 @@ def cell_page(
         "customers_n": len(customers) if customers is not None else None,
         "query": page.filters.query(stage=stage, channel=channel, touchpoint=touchpoint),
         "show_filters": True,
-        "keep": {k: v for k, v in (("stage", stage), ("channel", channel), ("touchpoint", touchpoint)) if v},
+        "keep": {
+            k: v
+            for k, v in (("stage", stage), ("channel", channel), ("touchpoint", touchpoint))
+            if v
+        },
         "personas": persona_choices(page.ctx, journey_id, page.lang),
         "channels": channel_choices(page.ctx, journey_id, page.lang),
     }
@@ -274,7 +285,9 @@ def edit_page(journey_id: str, request: Request) -> Response:
     if not _known(page, journey_id):
         return _not_found(page, journey_id)
     current = _read(page, journey_id)
-    return render(page, "edit.html", _edit_context(page, journey_id, current.document, current.etag))
+    return render(
+        page, "edit.html", _edit_context(page, journey_id, current.document, current.etag)
+    )
 
 
 def _edit_context(
@@ -314,7 +327,9 @@ def _apply(document: dict[str, Any], form: Any, lang: str) -> dict[str, Any]:
                     old = dict(old) if isinstance(old, dict) else ({"fr": old} if old else {})
                     old[lang] = promise
                     stage["promise"] = old
-                stage["moment_of_truth"] = form.get("moment_of_truth") == "on"
+                moment = form.get("moment_of_truth")
+                if moment in ("yes", "no"):  # left out: unchanged
+                    stage["moment_of_truth"] = moment == "yes"
     elif action == "add_touchpoint":
         entry: dict[str, Any] = {
             "id": str(form.get("id", "")).strip(),

@@ -1,0 +1,138 @@
+"""Page objects: one class per page of the web application; the tests read as user stories."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+PASSWORD = "correct horse battery"
+
+
+class BasePage:
+    def __init__(self, page: Any, base: str) -> None:
+        self.page = page
+        self.base = base
+
+    def open(self, path: str) -> Any:
+        response = self.page.goto(self.base + path)
+        self.page.wait_for_load_state("networkidle")
+        return response
+
+    @property
+    def heading(self) -> str:
+        return str(self.page.locator("h1").first.inner_text())
+
+
+class LoginPage(BasePage):
+    def login(self, name: str, password: str = PASSWORD, next: str = "") -> None:
+        self.open("/login" + (f"?next={next}" if next else ""))
+        self.page.fill("#name", name)
+        self.page.fill("#password", password)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+
+
+class HomePage(BasePage):
+    def promise(self) -> str:
+        return str(self.page.locator("[data-testid=promise]").inner_text())
+
+    def kpi(self, key: str) -> Any:
+        return self.page.locator(f"[data-kpi={key}]")
+
+    def alerts(self) -> Any:
+        return self.page.locator("[data-alert]")
+
+    def open_map(self) -> None:
+        self.page.locator("#maps-h + ul a").first.click()
+        self.page.wait_for_load_state("networkidle")
+
+
+class MapPage(BasePage):
+    def choose_persona(self, persona: str) -> None:
+        self.page.select_option("select[name=persona]", persona)
+        self.page.click(".filters button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+
+    def hover_touchpoint(self, touchpoint: str) -> str:
+        self.page.hover(f"[data-touchpoint={touchpoint}]")
+        tip = self.page.locator(f"[data-tip={touchpoint}]").first
+        tip.wait_for(state="visible")
+        return str(tip.inner_text())
+
+    def scored_touchpoints(self) -> list[str]:
+        links = self.page.locator("a[data-touchpoint]:has(strong)")
+        return [str(links.nth(i).get_attribute("data-touchpoint")) for i in range(links.count())]
+
+    def worst_conversion_stage(self) -> str:
+        cells = self.page.locator("[data-conversion]")
+        worst, stage = 2.0, ""
+        for i in range(cells.count()):
+            text = cells.nth(i).inner_text().replace("\u202f", "").replace(",", ".")
+            value = float(re.sub(r"[^0-9.]", "", text)) / 100
+            if value < worst:
+                worst, stage = value, str(cells.nth(i).get_attribute("data-conversion"))
+        return stage
+
+    def open_stage(self, stage: str) -> None:
+        self.page.click(f"[data-stage-link={stage}]")
+        self.page.wait_for_load_state("networkidle")
+
+
+class CellPage(BasePage):
+    def funnel_rows(self) -> Any:
+        return self.page.locator("[data-testid=funnel] tbody tr")
+
+    def verbatims(self) -> Any:
+        return self.page.locator("[data-verbatim]")
+
+
+class EditPage(BasePage):
+    def rename_stage(self, stage: str, fr: str, en: str) -> str:
+        self.page.select_option("#rename-stage", stage)
+        self.page.fill("#rename-fr", fr)
+        self.page.fill("#rename-en", en)
+        self.page.click("#rename-form button[type=submit]")
+        self.page.locator("#rename-result > *").first.wait_for()
+        return str(self.page.locator("#rename-result").inner_text())
+
+    def type_touchpoint_id(self, value: str) -> str:
+        self.page.evaluate("() => { document.querySelector('#touchpoint-check').innerHTML = ''; }")
+        self.page.fill("#tp-id", value)
+        self.page.locator("#touchpoint-check [data-validation]").first.wait_for()
+        return str(
+            self.page.locator("#touchpoint-check [data-validation]").first.get_attribute(
+                "data-validation"
+            )
+        )
+
+    def add_touchpoint(self, tp_id: str, stage: str, channel: str, fr: str) -> str:
+        self.page.fill("#tp-id", tp_id)
+        self.page.select_option("#tp-stage", stage)
+        self.page.select_option("#tp-channel", channel)
+        self.page.fill("#tp-fr", fr)
+        self.page.click("#touchpoint-form button[type=submit]")
+        self.page.locator("#touchpoint-result > *").first.wait_for()
+        return str(self.page.locator("#touchpoint-result").inner_text())
+
+
+class IngestPage(BasePage):
+    def upload(self, file: Path, mapping: str) -> None:
+        self.open("/ingest")
+        self.page.set_input_files("#file", str(file))
+        self.page.select_option("#mapping", mapping)
+        self.page.click("[data-control=upload]")
+        self.page.wait_for_url(re.compile(r".*/ingest/jobs/[0-9a-f]+"))
+
+    def wait_result(self) -> str:
+        self.page.locator("[data-result]").wait_for(timeout=120_000)
+        return str(self.page.locator("[data-result]").inner_text())
+
+
+class QuarantinePage(BasePage):
+    def rows(self) -> list[list[str]]:
+        body = self.page.locator("[data-testid=quarantine] tbody tr")
+        return [
+            [str(c) for c in body.nth(i).locator("td").all_inner_texts()]
+            for i in range(body.count())
+        ]
