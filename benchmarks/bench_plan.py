@@ -21,7 +21,7 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
     teams = max(2, int(10 * min(1.0, scale * 5)))
     periods = 24
     for solver, name, target, limit in (
-        ("auto", "parcours.plan.schedule (CP-SAT, 20 s limit)", "<= 30 s", "20"),
+        ("auto", "parcours.plan.schedule (CP-SAT, 15 s limit)", "<= 30 s", "15"),
         ("greedy", "greedy heuristic alone", "baseline", "1"),
     ):
         _, rss, out = run_child([JOBS, solver, str(count), str(teams), str(periods), limit])

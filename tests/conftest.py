@@ -1,4 +1,4 @@
-"""Shared fixtures: fresh workspaces, the shared reference data folder."""
+"""Shared fixtures: fresh workspaces, the public reference data vendored under tests/cases/reference."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from parcours.workspace import Workspace
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 CASES = Path(__file__).parent
+REFERENCE = CASES / "cases" / "reference"
 
 
 @pytest.fixture
@@ -20,13 +20,9 @@ def workspace(tmp_path: Path) -> Workspace:
 
 
 @pytest.fixture(scope="session")  # session: module fixtures that read reference data use it too
-def shared_data() -> Path:
-    data = SHARED / "data"
-    if not data.is_dir():
-        pytest.skip(
-            f"the shared reference data is not at {data} (CI places shared/ beside the repo)"
-        )
-    return data
+def reference_data() -> Path:
+    """The public datasets the published-figure tests run on (see its README for sources)."""
+    return REFERENCE
 
 
 DEMO_PEOPLE = 5_000

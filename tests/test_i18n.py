@@ -24,3 +24,13 @@ def test_register_refuses_a_missing_language_or_an_overwrite():
 def test_french_and_english_number_formats():
     assert i18n.number(1234.5, "fr", decimals=1) == "1\u202f234,5"
     assert i18n.number(1234.5, "en", decimals=1) == "1,234.5"
+
+
+def test_set_lang_refuses_a_language_parcours_does_not_write():
+    from parcours.errors import LanguageError, ParcoursError
+
+    before = i18n.get_lang()
+    with pytest.raises(LanguageError, match="expected a language among fr, en, found 'de'"):
+        i18n.set_lang("de")
+    assert issubclass(LanguageError, ParcoursError)
+    assert i18n.get_lang() == before

@@ -4,6 +4,7 @@ Hierarchy::
 
     ParcoursError
     ├── WorkspaceError        no workspace, bad parcours.toml
+    ├── LanguageError         a language other than fr or en was asked for
     ├── ModelError            a journey map (or other YAML model) is invalid; carries every Problem
     ├── MappingError          a mapping spec is invalid or does not fit the file it is applied to
     ├── IngestError           a file cannot be read at all (nothing loaded, nothing quarantined)
@@ -19,12 +20,31 @@ Hierarchy::
     ├── RenderError           a map or report cannot be written
     ├── AccountsError         users, roles, passwords, tokens or sessions that do not fit
     │   └── ThrottledError    too many failed logins: wait (carries retry_after seconds)
+    ├── DemoError             the demo generator got arguments it cannot use
     └── ApiError              an HTTP request the server refuses (carries its status)
 
 Every class is defined here, so that any layer can raise one without importing a layer above it;
 packages re-export theirs (``parcours.voc.VocError is parcours.errors.VocError``).
 
 Messages say what was expected, what was found, and where (file, line/row, column).
+
+The rule (``tests/test_errors.py`` scans every ``raise`` in ``src/parcours`` for it): every error a
+user can meet is one of these classes. A built-in exception is raised only where a protocol
+outside parcours asks for it, and the code that called it turns it into one of ours or follows
+the protocol:
+
+- pydantic validators raise ``ValueError`` (or pydantic's own ``PydanticCustomError``): pydantic
+  collects them, and the YAML loaders turn them into a :class:`ModelError` or :class:`MappingError`
+  with file, line and column;
+- scikit-learn estimators raise ``ValueError`` for invalid parameters and data, as scikit-learn's
+  estimator checks require (``parametrize_with_checks``); parcours' own callers validate first;
+- module ``__getattr__`` raises ``AttributeError`` and an abstract method ``NotImplementedError``
+  (Python's protocols); third-party protocols keep their errors (click's ``UsageError``);
+- what only a bug in parcours can raise (an impossible branch, a text missing from the message
+  catalogue) is an ``AssertionError`` or ``KeyError``, never shown to a user as a result.
+
+Each exception is listed, with its reason, in the test's allow-list; there is no package-level
+``ValueError`` hybrid, so ``except ParcoursError`` catches exactly the errors parcours means.
 """
 
 from __future__ import annotations
@@ -35,7 +55,9 @@ __all__ = [
     "AccountsError",
     "AnalyticsError",
     "ApiError",
+    "DemoError",
     "IngestError",
+    "LanguageError",
     "LifecycleError",
     "MappingError",
     "ModelError",
@@ -60,6 +82,10 @@ class ParcoursError(Exception):
 
 class WorkspaceError(ParcoursError):
     """The workspace is missing or its settings are invalid."""
+
+
+class LanguageError(ParcoursError):
+    """A language other than the ones parcours writes (fr, en) was asked for."""
 
 
 class WarehouseError(ParcoursError):
@@ -125,6 +151,10 @@ class ThrottledError(AccountsError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class DemoError(ParcoursError):
+    """The demo generator got arguments it cannot use, or its truth lacks what was asked."""
 
 
 class ApiError(ParcoursError):

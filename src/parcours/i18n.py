@@ -10,6 +10,21 @@ import contextvars
 import datetime as dt
 from typing import Literal
 
+from parcours.errors import LanguageError
+
+__all__ = [
+    "CATALOG",
+    "Lang",
+    "LanguageError",
+    "date",
+    "get_lang",
+    "number",
+    "percent",
+    "register",
+    "set_lang",
+    "t",
+]
+
 Lang = Literal["fr", "en"]
 
 _current: contextvars.ContextVar[Lang] = contextvars.ContextVar("parcours_lang", default="fr")
@@ -34,6 +49,12 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "  of which {n} were already in the warehouse",
     },
     "ingest.reasons": {"fr": "  motifs de rejet :", "en": "  reasons for rejection:"},
+    "ingest.note.utf8_not_8bit": {
+        "fr": "  attention : {file} est en UTF-8 alors que le mapping déclare l'encodage "
+        "{declared} ; lu en UTF-8 (lu en {declared}, « é » deviendrait « Ã© »)",
+        "en": "  warning: {file} is UTF-8 although the mapping declares the encoding {declared}; "
+        "read as UTF-8 (read as {declared}, « é » would become « Ã© »)",
+    },
     "ingest.see_quarantine": {
         "fr": "Voir les lignes rejetées : parcours quarantine",
         "en": "See the rejected rows: parcours quarantine",
@@ -152,11 +173,12 @@ def register(entries: dict[str, dict[Lang, str]]) -> None:
 def set_lang(lang: str) -> None:
     """Set the language of everything parcours writes from now on in this context."""
     if lang not in ("fr", "en"):
-        raise ValueError(f"expected a language among fr, en, found {lang!r}")
+        raise LanguageError(f"expected a language among fr, en, found {lang!r}")
     _current.set(lang)  # type: ignore[arg-type]  # checked just above
 
 
 def get_lang() -> Lang:
+    """The language everything parcours writes is in, in this context (French by default)."""
     return _current.get()
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from parcours.errors import ParcoursError, WorkspaceError
+from parcours.errors import WorkspaceError
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from parcours.ingest import LoadReport
     from parcours.model import Journey
     from parcours.warehouse import Warehouse
+
+__all__ = ["FOLDERS", "LANGS", "SETTINGS_FILE", "Settings", "Workspace", "WorkspaceError"]
 
 SETTINGS_FILE = "parcours.toml"
 FOLDERS = ("journeys", "personas", "scenarios", "mappings", "raw")
@@ -226,6 +228,8 @@ class Workspace:
     def journey_or_none(self) -> Journey | None:
         """The workspace's journey map, or None when it has none, several, or one that does not
         load: for what works without a map (lifecycle, personas, orchestrate)."""
+        from parcours.errors import ParcoursError
+
         try:
             return self.journey()
         except ParcoursError:

@@ -67,19 +67,8 @@ def test_heuristic_models_on_the_small_paths(model):
 
 
 @pytest.fixture(scope="module")
-def channel_paths(request):
-    from pathlib import Path
-
-    file = (
-        Path(__file__).resolve().parents[3]
-        / "shared"
-        / "data"
-        / "attribution"
-        / "channelattribution_paths.csv"
-    )
-    if not file.exists():
-        pytest.skip(f"the shared reference data is not at {file}")
-    return pd.read_csv(file, sep=";")
+def channel_paths(reference_data):
+    return pd.read_csv(reference_data / "attribution" / "channelattribution_paths.csv.gz", sep=";")
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pandas as pd
@@ -35,8 +36,8 @@ def test_help_is_in_french_and_english(runner):
         assert command in result.output
 
 
-def test_dfg_of_a_process_log_to_csv(runner, shared_data, tmp_path):
-    log = shared_data / "processmining" / "pm4py_running-example.csv"
+def test_dfg_of_a_process_log_to_csv(runner, reference_data, tmp_path):
+    log = reference_data / "processmining" / "pm4py_running-example.csv"
     target = tmp_path / "dfg.csv"
     args = [
         "analytics",
@@ -57,9 +58,12 @@ def test_dfg_of_a_process_log_to_csv(runner, shared_data, tmp_path):
     assert len(pd.read_csv(target)) == 16
 
 
-def test_attribution_of_aggregated_paths(runner, shared_data, tmp_path):
+def test_attribution_of_aggregated_paths(runner, reference_data, tmp_path):
     target = tmp_path / "markov.csv"
-    paths = shared_data / "attribution" / "channelattribution_paths.csv"
+    paths = tmp_path / "channelattribution_paths.csv"  # the CLI reads the plain file
+    paths.write_bytes(
+        gzip.decompress((reference_data / "attribution" / f"{paths.name}.gz").read_bytes())
+    )
     result = runner.invoke(
         cli,
         ["analytics", "attribution", "--paths", str(paths), "--csv", str(target), "--lang", "en"],

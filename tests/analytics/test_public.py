@@ -1,4 +1,4 @@
-"""The analytics' public names, and every input kind the functions accept."""
+"""Every input kind the analytics accept (their public names: tests/test_exported_members.py)."""
 
 from __future__ import annotations
 
@@ -9,35 +9,6 @@ import pytest
 from tests.analytics.conftest import events
 
 from parcours import analytics
-
-PUBLIC = {
-    "matrix",
-    "funnel",
-    "paths",
-    "dfg",
-    "variants",
-    "winning_journeys",
-    "attribution",
-    "redundancies",
-    "ruptures",
-    "blocking_points",
-}
-
-
-def test_the_issue_names_are_public_and_documented():
-    assert set(analytics.__all__) >= PUBLIC
-    for name in analytics.__all__:
-        assert getattr(analytics, name).__doc__
-
-
-def test_importing_analytics_does_not_start_an_engine():
-    import subprocess
-    import sys
-
-    code = "import sys, parcours.analytics; print('pyspark' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
-
 
 LOG = events([("a", "2026-01-01", "A"), ("a", "2026-01-02", "B"), ("b", "2026-01-01", "A")])
 

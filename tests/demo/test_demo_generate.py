@@ -11,7 +11,7 @@ import pytest
 
 import parcours.demo
 from conftest import PEOPLE, SEED
-from parcours.demo import JOURNEY_PATH, MAPPINGS_DIR, DemoFiles, generate, load_truth
+from parcours.demo import JOURNEY_PATH, MAPPINGS_DIR, DemoError, DemoFiles, generate, load_truth
 from parcours.demo import _generate as generate_module
 from parcours.demo import _writers as writers
 
@@ -41,6 +41,7 @@ def test_public_surface() -> None:
         "JOURNEY_PATH",
         "MAPPINGS_DIR",
         "ChurnTruth",
+        "DemoError",
         "DemoFiles",
         "Experience",
         "FileTruth",
@@ -101,7 +102,7 @@ def test_another_seed_gives_other_data(demo: DemoFiles, tmp_path: Path) -> None:
     ("customers", "seed"), [(10, 0), (2_000.5, 0), (True, 0), (2_000, -1), (2_000, "1")]
 )
 def test_bad_arguments_are_refused(tmp_path: Path, customers: object, seed: object) -> None:
-    with pytest.raises(ValueError, match="expected"):
+    with pytest.raises(DemoError, match="expected"):
         generate(tmp_path, customers=customers, seed=seed)  # type: ignore[arg-type]
 
 

@@ -370,9 +370,13 @@ def test_an_unterminated_quote_swallows_lines_until_a_quote_closes(
     assert staged(wh, read) == [(5, "4", "z")]
     path.write_text('a;b\n1;2\n3;"jamais fermé\n4;z\n')
     read, _ = stage(wh, path)
-    assert [(r.row, r.reason) for r in read.rejects] == [
-        (3, "expected a closing quote, found the end of the record")
-    ]
+    # A quote never closed: its line alone is the reject (issue 14: it took the rest of the file).
+    assert [(r.row, r.value, r.lines) for r in read.rejects] == [(3, '3;"jamais fermé', 1)]
+    assert read.rejects[0].reason == (
+        "expected a closing quote, found the end of the file: the quote that opens field 'b' on "
+        "line 3 is never closed; line 3 is quarantined alone and reading resumes on line 4"
+    )
+    assert staged(wh, read) == [(2, "1", "2"), (4, "4", "z")]
 
 
 def test_carriage_returns_inside_fields(wh: Warehouse, tmp_path: Path) -> None:

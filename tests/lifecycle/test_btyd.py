@@ -25,9 +25,9 @@ from parcours.lifecycle import (
 )
 
 
-def _raw(shared_data: Path) -> pd.DataFrame:
+def _raw(reference_data: Path) -> pd.DataFrame:
     raw = pd.read_csv(
-        shared_data / "cdnow" / "CDNOW_sample.txt",
+        reference_data / "cdnow" / "CDNOW_sample.txt.gz",
         sep=r"\s+",
         header=None,
         names=["customer", "id", "date", "cds", "amount"],
@@ -38,9 +38,9 @@ def _raw(shared_data: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def cdnow(shared_data: Path) -> pd.DataFrame:
+def cdnow(reference_data: Path) -> pd.DataFrame:
     return summary(
-        _raw(shared_data),
+        _raw(reference_data),
         customer_id_col="id",
         datetime_col="date",
         monetary_value_col="amount",
@@ -49,9 +49,11 @@ def cdnow(shared_data: Path) -> pd.DataFrame:
     )
 
 
-def test_summary_from_raw_equals_published_summary(cdnow: pd.DataFrame, shared_data: Path) -> None:
-    ref = pd.read_csv(shared_data / "cdnow" / "cdnow_customers_summary_with_transactions.csv")
-    published = pd.read_csv(shared_data / "cdnow" / "cdnow_customers_summary.csv")
+def test_summary_from_raw_equals_published_summary(
+    cdnow: pd.DataFrame, reference_data: Path
+) -> None:
+    ref = pd.read_csv(reference_data / "cdnow" / "cdnow_customers_summary_with_transactions.csv.gz")
+    published = pd.read_csv(reference_data / "cdnow" / "cdnow_customers_summary.csv.gz")
     assert len(cdnow) == len(ref) == len(published) == 2357
     both = cdnow.merge(ref, left_on="id", right_on="ID", suffixes=("", "_ref"))
     assert len(both) == 2357
@@ -111,9 +113,9 @@ def test_modified_bgnbd_has_no_zero_repeat_quirk(cdnow: pd.DataFrame) -> None:
     assert max(total) / min(total) < 1.1
 
 
-def test_holdout_evaluation_on_cdnow(shared_data: Path) -> None:
+def test_holdout_evaluation_on_cdnow(reference_data: Path) -> None:
     cal = summary(
-        _raw(shared_data),
+        _raw(reference_data),
         customer_id_col="id",
         datetime_col="date",
         monetary_value_col="amount",

@@ -10,15 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import parcours.lifecycle as lifecycle
 from parcours.lifecycle import LifecycleError, summary
-
-
-def test_public_names_exist() -> None:
-    for name in lifecycle.__all__:
-        assert getattr(lifecycle, name) is not None
-    for name in ("BetaGeo", "ModifiedBetaGeo", "ParetoNBD", "GammaGamma", "summary", "rfm"):
-        assert name in lifecycle.__all__
 
 
 @settings(max_examples=20, deadline=None)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from parcours.errors import ModelError
 from parcours.model import Journey, Rupture, Touchpoint, load_journey, text
 
 CASES = Path(__file__).parent / "cases"
@@ -62,10 +63,10 @@ def test_stage_order_follows_phases_then_file_order(journey: Journey) -> None:
     assert journey.touchpoints_of("compare") == []
 
 
-def test_unknown_phase_or_stage_is_a_key_error(journey: Journey) -> None:
-    with pytest.raises(KeyError, match="durign"):
+def test_unknown_phase_or_stage_is_a_model_error(journey: Journey) -> None:
+    with pytest.raises(ModelError, match=r"expected a phase of the journey \(.*\), found 'durign'"):
         journey.stages_of("durign")
-    with pytest.raises(KeyError, match="nope"):
+    with pytest.raises(ModelError, match=r"expected a stage of the journey \(.*\), found 'nope'"):
         journey.touchpoints_of("nope")
 
 

@@ -105,3 +105,16 @@ def test_cli_import_and_validate(plan_workspace, tmp_path):
     result = runner.invoke(cli, ["plan", "validate", str(CASES / "ideas_bad.yaml"), "-w", ws])
     assert result.exit_code == 1
     assert "ideas_bad.yaml:5:11" in result.output
+
+
+def test_without_a_journey_the_evidence_is_empty_and_scores_still_work(workspace):
+    import math
+
+    from parcours.plan import Idea, evidence, score_ideas
+
+    ideas = [Idea(id="a", title="A", stages=["quote"], effort=2, kano="M")]
+    facts = evidence(workspace, ideas)
+    assert list(facts["idea"]) == ["a"]
+    assert facts.loc[0, "customers"] == 0
+    assert math.isnan(facts.loc[0, "evidence_gain"])
+    assert score_ideas(ideas, evidence=facts).loc[0, "class"] == "must_have"

@@ -130,7 +130,7 @@ def test_score_table_columns_sources_and_rank():
     ]
     table = score_ideas(ideas, lang="en")
     assert list(table.columns[:9]) == [
-        "idea", "title", "gain", "effort", "class", "class_label", "rice", "ice", "criteria",
+        "idea", "gain", "effort", "class", "class_label", "rice", "ice", "criteria", "title",
     ]  # fmt: skip
     row = table.set_index("idea")
     assert row.loc["manual", "title"] == "Manual"

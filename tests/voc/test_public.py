@@ -1,4 +1,4 @@
-"""The public surface of parcours.voc, and tables accepted in any of the usual forms."""
+"""Tables accepted by parcours.voc in any of the usual forms (its names: test_exported_members.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,6 @@ import pyarrow as pa
 import pytest
 
 import parcours.voc as voc
-from parcours.errors import ParcoursError
-
-
-def test_exported_names_exist() -> None:
-    for name in voc.__all__:
-        assert getattr(voc, name) is not None
-    assert issubclass(voc.VocError, ParcoursError)
-
 
 RESPONSES = {
     "stage": ["quote"] * 4 + ["cancel"] * 2,

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import event as sa_event
 
 from parcours.accounts import _tables as db
 from parcours.errors import AccountsError, ThrottledError
@@ -117,6 +118,7 @@ class Accounts:
         from parcours.orchestrate import Store
 
         self.store = Store(url, root=root)
+        self._reader = _reader(self.store)
         self.clock = clock
         self._hasher = PasswordHasher()  # Argon2id, RFC 9106 second recommended parameters
         self._dummy = self._hasher.hash(secrets.token_hex(16))
@@ -132,6 +134,8 @@ class Accounts:
         return hmac.new(self.store.secret().encode(), purpose.encode(), "sha256").digest()
 
     def dispose(self) -> None:
+        if self._reader is not self.store.engine:
+            self._reader.dispose()
         self.store.dispose()
 
     # -- users -----------------------------------------------------------------------------------
@@ -159,12 +163,12 @@ class Accounts:
         return User(name, role, hashed is not None, now)  # type: ignore[arg-type]  # checked by _check_role
 
     def users(self) -> list[User]:
-        with self.store.engine.connect() as conn:
+        with self._reader.connect() as conn:
             rows = conn.execute(sa.select(db.users).order_by(db.users.c.name)).mappings().all()
         return [_user(r) for r in rows]
 
     def user(self, name: str) -> User:
-        with self.store.engine.connect() as conn:
+        with self._reader.connect() as conn:
             row = (
                 conn.execute(sa.select(db.users).where(db.users.c.name == name)).mappings().first()
             )
@@ -240,7 +244,7 @@ class Accounts:
         now = self.clock()
         keys = [f"user:{name[:100]}"] + ([f"addr:{address[:100]}"] if address else [])
         limits = [MAX_FAILURES_PER_USER] + ([MAX_FAILURES_PER_ADDRESS] if address else [])
-        with self.store.engine.connect() as conn:
+        with self._reader.connect() as conn:
             for key, limit in zip(keys, limits, strict=True):
                 times = conn.execute(
                     sa.select(db.failures.c.at)
@@ -320,7 +324,7 @@ class Accounts:
         query = sa.select(db.tokens).where(db.tokens.c.kind == kind)
         if owner is not None:
             query = query.where(db.tokens.c.owner == owner)
-        with self.store.engine.connect() as conn:
+        with self._reader.connect() as conn:
             rows = conn.execute(query.order_by(db.tokens.c.created_at)).mappings().all()
         return [_token(r) for r in rows]
 
@@ -347,33 +351,43 @@ class Accounts:
 
     def user_for_token(self, secret: str) -> User | None:
         """The user an API token belongs to, or None (unknown, revoked, or its user removed)."""
-        row = self._use_token("api", secret)
-        if row is None:
+        row = self._use_token("api", secret, with_user=True)
+        if row is None or row["user_name"] is None:
             return None
-        try:
-            return self.user(row["owner"])
-        except AccountsError:
-            return None
+        return User(
+            row["user_name"],
+            row["user_role"],
+            bool(row["user_has_password"]),
+            row["user_created_at"],
+        )
 
     def source_for_intake_token(self, secret: str) -> str | None:
         """The event source an intake token was made for, or None."""
         row = self._use_token("intake", secret)
         return None if row is None else str(row["owner"])
 
-    def _use_token(self, kind: str, secret: str) -> Any:
+    def _use_token(self, kind: str, secret: str, *, with_user: bool = False) -> Any:
         if not secret.startswith(_PREFIX[kind]) or len(secret) > 200:
             return None
         digest = _digest(secret)
-        with self.store.engine.connect() as conn:
-            row = (
-                conn.execute(
-                    sa.select(db.tokens).where(
-                        (db.tokens.c.digest == digest) & (db.tokens.c.kind == kind)
-                    )
+        query = sa.select(db.tokens).where(
+            (db.tokens.c.digest == digest) & (db.tokens.c.kind == kind)
+        )
+        if with_user:  # the token and its user in one read
+            u = db.users.c
+            query = (
+                sa.select(
+                    db.tokens,
+                    u.name.label("user_name"),
+                    u.role.label("user_role"),
+                    (u.password_hash.is_not(None)).label("user_has_password"),
+                    u.created_at.label("user_created_at"),
                 )
-                .mappings()
-                .first()
+                .select_from(db.tokens.outerjoin(db.users, db.users.c.name == db.tokens.c.owner))
+                .where((db.tokens.c.digest == digest) & (db.tokens.c.kind == kind))
             )
+        with self._reader.connect() as conn:
+            row = conn.execute(query).mappings().first()
         # The lookup is by digest; the comparison below is constant-time all the same.
         if row is None or not hmac.compare_digest(row["digest"], digest) or row["revoked_at"]:
             return None
@@ -411,7 +425,7 @@ class Accounts:
             return None
         now = self.clock()
         digest = _digest(secret)
-        with self.store.engine.connect() as conn:
+        with self._reader.connect() as conn:
             row = (
                 conn.execute(sa.select(db.sessions).where(db.sessions.c.digest == digest))
                 .mappings()
@@ -461,12 +475,35 @@ class Accounts:
         query = sa.select(db.audit).order_by(db.audit.c.id.desc()).limit(max(1, min(limit, 10_000)))
         if actor is not None:
             query = query.where(db.audit.c.actor == actor)
-        with self.store.engine.connect() as conn:
+        with self._reader.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [
             AuditEntry(r["at"], r["actor"], r["action"], r["target"], r["outcome"], r["detail"])
             for r in rows
         ]
+
+
+def _reader(store: Any) -> Any:
+    """An engine for reads. The store's SQLite engine starts every transaction with BEGIN
+    IMMEDIATE (the write lock) so that read-then-write never fails half-way; reads that write
+    nothing need no lock and, in WAL mode, run beside the writer: a second engine on the same
+    file without that hook. PostgreSQL reads already run concurrently: its engine is reused."""
+    if (
+        not store.url.startswith("sqlite")
+        or ":memory:" in store.url
+        or store.url in ("sqlite://", "sqlite:///")
+    ):
+        return store.engine
+    engine = sa.create_engine(store.url, connect_args={"timeout": 60, "check_same_thread": False})
+
+    @sa_event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA query_only=1")
+        cursor.close()
+
+    return engine
 
 
 def _user(row: Any) -> User:

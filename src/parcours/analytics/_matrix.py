@@ -40,7 +40,9 @@ def stage_conversion(interactions: Any, stages: Sequence[str]) -> ir.Table:
     """
     stages = list(stages)
     if len(stages) < 2:
-        raise ValueError("expected at least two stages to measure a conversion")
+        raise AnalyticsError(
+            f"expected at least two stages to measure a conversion, found {len(stages)}"
+        )
     t = as_table(interactions)
     t = t.filter(t.stage.isin(stages))
     firsts = t.group_by("customer_id").aggregate(

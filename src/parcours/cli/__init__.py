@@ -122,8 +122,12 @@ def _print_reports(reports: list[Any]) -> None:
             ),
             markup=False,
         )
+        for note in report.notes:
+            out.print(note.text(), markup=False, highlight=False)
         if report.rows_already_loaded:
             out.print(t("ingest.existing", n=report.rows_already_loaded), markup=False)
+        if getattr(report, "rows_erased", 0):
+            out.print(t("ingest.erased", n=report.rows_erased), markup=False)
         if report.reasons:
             rejected = True
             out.print(t("ingest.reasons"), markup=False)

@@ -46,6 +46,57 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
         ]
 
 
+def _erase(customers: tuple[str, ...], workspace: Path, lang: str | None) -> None:
+    from parcours.i18n import get_lang, number, t
+    from parcours.orchestrate import erase_everywhere
+
+    def size(n: int) -> str:
+        return number(n / 1e6, None, 1) + (" Mo" if get_lang() == "fr" else " MB")
+
+    def detail(rows: dict[str, int]) -> str:
+        return ", ".join(f"{name} {number(n)}" for name, n in sorted(rows.items())) or "-"
+
+    with open_workspace(workspace, lang) as ws:
+        report = erase_everywhere(ws, customers)
+    out.print(t("erase.done", customers=", ".join(report.customers)), markup=False)
+    if report.not_found:
+        out.print(t("erase.not_found", customers=", ".join(report.not_found)), markup=False)
+    out.print(
+        t(
+            "erase.warehouse",
+            rows=sum(report.warehouse_rows.values()),
+            detail=detail(report.warehouse_rows),
+        ),
+        markup=False,
+    )
+    out.print(
+        t("erase.ops", rows=sum(report.ops_rows.values()), detail=detail(report.ops_rows)),
+        markup=False,
+    )
+    out.print(t("erase.suppressed", n=report.suppressed), markup=False)
+    if report.size_before:
+        out.print(
+            t(
+                "erase.compact",
+                before=size(report.size_before),
+                after=size(report.size_after),
+                seconds=number(report.compact_seconds, None, 1),
+            ),
+            markup=False,
+        )
+    if report.removed_caches:
+        out.print(
+            t("erase.caches", files=", ".join(str(p) for p in report.removed_caches)),
+            markup=False,
+        )
+    if report.files:
+        out.print(t("erase.files"), markup=False)
+        for path in report.files:
+            out.print(f"  {path}", markup=False)
+    else:
+        out.print(t("erase.no_files"), markup=False)
+
+
 def register(group: click.Group) -> None:
     @group.group("orchestrate")
     def orchestrate() -> None:
@@ -214,19 +265,26 @@ def register(group: click.Group) -> None:
         )
 
     @orchestrate.command("erase")
-    @click.argument("customer")
+    @click.argument("customers", nargs=-1, required=True)
     @workspace_option
     @lang_option
     @handle_errors
-    def erase(customer: str, workspace: Path, lang: str | None) -> None:
-        """GDPR erasure; a hashed suppression entry keeps them out of re-imports."""
-        from parcours.i18n import t
+    def erase(customers: tuple[str, ...], workspace: Path, lang: str | None) -> None:
+        """GDPR erasure everywhere (same as `parcours erase`) / effacement partout."""
+        _erase(customers, workspace, lang)
 
-        with _orchestrator(workspace, lang) as orch:
-            counts = orch.erase(customer)
-        out.print(
-            t("orchestrate.erased", customer=customer, rows=sum(counts.values())), markup=False
-        )
+    @group.command("erase")
+    @click.argument("customers", nargs=-1, required=True)
+    @workspace_option
+    @lang_option
+    @handle_errors
+    def erase_everywhere(customers: tuple[str, ...], workspace: Path, lang: str | None) -> None:
+        """Erase people everywhere (GDPR) / effacer des personnes partout (RGPD).
+
+        Warehouse tables, operational store, caches; a keyed hash keeps them out of every later
+        ingest and contact import; the warehouse file is rewritten; files under out/ that
+        mention them are listed."""
+        _erase(customers, workspace, lang)
 
     @orchestrate.command("parked")
     @workspace_option

@@ -273,6 +273,179 @@ def register(group: click.Group) -> None:
             if out_path is not None:
                 out.print(t("plan.roadmap.written", path=str(out_path)), markup=False)
 
+    @plan.command()
+    @click.argument("people", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--tables", type=click.IntRange(1, 100), required=True)
+    @click.option("--rounds", type=click.IntRange(1, 20), required=True)
+    @click.option("--seed", type=int, default=0, show_default=True)
+    @click.option(
+        "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @click.option("--questions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Text file, one question per round / une question par tour.")  # fmt: skip
+    @click.option("--sheets", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Write printable table and participant sheets (HTML).")  # fmt: skip
+    @lang_option
+    @handle_errors
+    def worldcafe(
+        people: Path,
+        tables: int,
+        rounds: int,
+        seed: int,
+        out_path: Path | None,
+        questions: Path | None,
+        sheets: Path | None,
+        lang: str | None,
+    ) -> None:
+        """Seat a world café: hosts stay, others move / organiser un world café."""
+        from rich.table import Table
+
+        from parcours.i18n import set_lang, t
+        from parcours.plan import export_csv, world_cafe, worldcafe_sheets
+
+        set_lang(lang or "fr")
+        cafe = world_cafe(people, tables=tables, rounds=rounds, seed=seed)
+        if out_path is not None:
+            export_csv(cafe.rotation[["participant", "round", "table", "host"]], out_path)
+        if sheets is not None:
+            asked = []
+            if questions is not None:
+                lines = questions.read_text(encoding="utf-8-sig").splitlines()
+                asked = [line.strip() for line in lines if line.strip()]
+            sheets.parent.mkdir(parents=True, exist_ok=True)
+            sheets.write_text(worldcafe_sheets(cafe, asked), encoding="utf-8")
+        for number in range(1, rounds + 1):
+            grid = Table(title=f"{t('plan.cafe.round')} {number}")
+            grid.add_column(t("plan.cafe.table"), justify="right")
+            grid.add_column(t("plan.cafe.host"))
+            grid.add_column(t("plan.cafe.guests"))
+            here = cafe.rotation[cafe.rotation["round"] == number]
+            for table, seated in here.groupby("table"):
+                host = ", ".join(seated[seated["host"]]["participant"])
+                guests = ", ".join(seated[~seated["host"]]["participant"])
+                grid.add_row(str(table), host, guests)
+            out.print(grid)
+        out.print(cafe.message(), markup=False)
+        if out_path is not None:
+            out.print(t("plan.cafe.written", path=str(out_path)), markup=False)
+
+    @plan.command()
+    @click.argument("people", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option(
+        "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @lang_option
+    @handle_errors
+    def workshop(people: Path, out_path: Path | None, lang: str | None) -> None:
+        """Plan creative workshops of 8-10 people / organiser des ateliers créatifs."""
+        from parcours.i18n import set_lang, t
+        from parcours.plan import creative_workshop, export_csv
+
+        set_lang(lang or "fr")
+        plan_ = creative_workshop(people)
+        if out_path is not None:
+            export_csv(plan_.groups, out_path)
+        for number, group in plan_.groups.groupby("workshop"):
+            names = ", ".join(group["participant"])
+            out.print(t("plan.creative.group", number=str(number), people=names), markup=False)
+        for minutes, step in plan_.agenda:
+            out.print(f"  {minutes:>3} min  {step}", markup=False)
+
+    @plan.command()
+    @workspace_option
+    @lang_option
+    @click.option("--at", type=DATE, default=None, help="Date of the follow-up (default: today).")
+    @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Write the monthly values (CSV) / écrire les valeurs mensuelles.")  # fmt: skip
+    @handle_errors
+    def kpis(
+        workspace: Path, lang: str | None, at: dt.datetime | None, out_path: Path | None
+    ) -> None:
+        """Follow the ideas' KPIs month by month / suivre les indicateurs."""
+        from rich.table import Table
+
+        from parcours.i18n import date, t
+        from parcours.plan import export_csv, follow_kpis, workspace_ideas
+
+        with open_workspace(workspace, lang) as ws:
+            follow = follow_kpis(ws, workspace_ideas(ws), at=at.date() if at else None)
+        if not len(follow.summary):
+            out.print(t("plan.kpi.none"), markup=False)
+            return
+        if out_path is not None:
+            export_csv(follow.series, out_path)
+        grid = Table(title=t("plan.kpi.title"))
+        for key in ("idea", "kpi", "baseline", "latest", "target", "deadline", "status"):
+            grid.add_column(t(f"plan.col.{key}"),
+                            justify="right" if key in ("baseline", "latest", "target") else "left")  # fmt: skip
+        for row in follow.summary.to_dict("records"):
+            latest = _num(row["latest"])
+            if row["ci_low"] == row["ci_low"] and latest:
+                latest += f" [{_num(row['ci_low'])} ; {_num(row['ci_high'])}] n={row['n']}"
+            elif latest:
+                latest += f" n={row['n']}"
+            grid.add_row(
+                str(row["idea"]),
+                str(row["label"]),
+                _num(row["baseline"]),
+                latest,
+                _num(row["target"]),
+                date(row["deadline"]),
+                str(row["status_label"]),
+            )
+        out.print(grid)
+
+    @plan.command()
+    @workspace_option
+    @lang_option
+    @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                  required=True, help="Folder of the sheets / dossier des fiches.")  # fmt: skip
+    @click.option("--capacity", "capacities", multiple=True, metavar="TEAM=DAYS")
+    @click.option("--start", type=DATE, default=None, help="First day of the road map.")
+    @click.option("--kpis/--no-kpis", "with_kpis", default=True, show_default=True,
+                  help="Measure the KPI baselines (slower) / mesurer les références.")  # fmt: skip
+    @handle_errors
+    def sheets(
+        workspace: Path,
+        lang: str | None,
+        out_dir: Path,
+        capacities: tuple[str, ...],
+        start: dt.datetime | None,
+        with_kpis: bool,
+    ) -> None:
+        """Write one printable sheet per workstream / écrire les fiches chantier."""
+        from parcours.i18n import get_lang, t
+        from parcours.plan import (
+            evidence,
+            follow_kpis,
+            plan_settings,
+            schedule,
+            score_ideas,
+            workspace_ideas,
+            workstream_sheets,
+            write_sheets,
+        )
+
+        capacity = _capacities(capacities)
+        with open_workspace(workspace, lang) as ws:
+            ideas = workspace_ideas(ws)
+            journey = ws.journey_or_none()
+            settings = plan_settings(ws)
+            facts = (
+                evidence(ws, ideas, journey=journey)
+                if journey is not None and ideas.ideas
+                else None
+            )
+            scores = score_ideas(ideas, settings, evidence=facts, lang=get_lang())
+            first = start.date() if start else _next_month(dt.date.today())
+            roadmap = schedule(ideas, start=first, capacity=capacity, settings=settings,
+                               scores=scores, lang=get_lang())  # fmt: skip
+            follow = follow_kpis(ws, ideas, journey=journey) if with_kpis else None
+            pages = workstream_sheets(ideas, journey=journey, scores=scores, evidence=facts,
+                                      roadmap=roadmap, kpis=follow, lang=get_lang())  # fmt: skip
+        written = write_sheets(pages, out_dir)
+        out.print(t("plan.sheet.written", n=len(written), path=str(out_dir)), markup=False)
+
 
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)

@@ -27,11 +27,13 @@ from parcours.demo._truth import (
     Truth,
     load_truth,
 )
+from parcours.errors import DemoError
 
 __all__ = [
     "JOURNEY_PATH",
     "MAPPINGS_DIR",
     "ChurnTruth",
+    "DemoError",
     "DemoFiles",
     "Experience",
     "FileTruth",

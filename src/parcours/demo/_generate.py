@@ -11,6 +11,7 @@ from pathlib import Path
 
 from parcours.demo._catalog import MAPPINGS_DIR
 from parcours.demo._truth import CUSTOMERS_FILE, TRUTH_DIR, TRUTH_FILE, FileTruth
+from parcours.errors import DemoError
 
 Progress = Callable[[str, int, int], None]
 """progress(step, done, total): step is simulate, a file name, or truth."""
@@ -82,9 +83,9 @@ def generate(
     offers to the member who cancelled.
     """
     if isinstance(customers, bool) or not isinstance(customers, int) or customers < MIN_CUSTOMERS:
-        raise ValueError(f"customers: expected an integer >= {MIN_CUSTOMERS}, found {customers!r}")
+        raise DemoError(f"customers: expected an integer >= {MIN_CUSTOMERS}, found {customers!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed: expected a non-negative integer, found {seed!r}")
+        raise DemoError(f"seed: expected a non-negative integer, found {seed!r}")
     # Heavy imports here, so that `import parcours.demo` stays cheap.
     from parcours.demo import _writers as writers
     from parcours.demo._catalog import catalog

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from parcours.errors import DemoError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -186,7 +188,8 @@ class Truth:
         for t in self.transitions:
             if (t.source, t.target) == (source, target):
                 return t
-        raise KeyError(f"{source} -> {target}")
+        known = ", ".join(f"{t.source} -> {t.target}" for t in self.transitions)
+        raise DemoError(f"expected a planted transition among {known}, found {source} -> {target}")
 
     def to_json(self) -> str:
         data = asdict(self)

@@ -30,6 +30,10 @@ def prepare_workspace(out_dir: Path, lang: str = "fr") -> Workspace:
 
     for persona in sorted(DEMO_PERSONAS.glob("*.yaml")):
         shutil.copyfile(persona, ws.path("personas", persona.name))
+    # The plan: ideas drawn from the diagnosis, team capacities, the world-café list.
+    ws.path("plan").mkdir(exist_ok=True)
+    for name in ("ideas.yaml", "people.csv"):
+        shutil.copyfile(JOURNEY_PATH.parent / name, ws.path("plan", name))
     return ws
 
 

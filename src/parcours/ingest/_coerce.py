@@ -63,7 +63,7 @@ def typed(raw: str, spec: ColumnSpec, kind: ColumnType, timezone: str) -> str:
         return f"lower({raw})" if spec.lower else raw
     if kind == "integer":
         number = decimal(raw)
-        return f"(CASE WHEN {number} = trunc({number}) THEN CAST({number} AS BIGINT) END)"
+        return f"(CASE WHEN {number} = trunc({number}) THEN TRY_CAST({number} AS BIGINT) END)"
     if kind == "decimal":
         return decimal(raw)
     if kind == "boolean":
@@ -81,21 +81,79 @@ def typed(raw: str, spec: ColumnSpec, kind: ColumnType, timezone: str) -> str:
     raise AssertionError(kind)  # pragma: no cover - ColumnType is closed
 
 
+EXACT_DIGITS = 15
+"""Significant digits a DOUBLE holds exactly: every decimal number with at most 15 of them comes
+back from the engine as it was written (amounts are stored as DOUBLE)."""
+
+
 def decimal(raw: str) -> str:
-    """Numbers as people type them: 1 234,56 / 1.234,56 / 1,234.56 / 12,5 € / -3."""
+    """Numbers as people type them: 1 234,56 / 1.234,56 / 1,234.56 / 12,5 € / -3.
+
+    NULL (so the row is rejected) for NaN and infinities, and for a number the warehouse would
+    not hold exactly: a 25-digit amount is refused rather than rounded. Text of at most 15
+    characters cannot hold more than 15 digits, so only longer text pays for the check."""
+    number = _number(raw, "DOUBLE")
+    # The shortest text of the DOUBLE must be the number written, to the 9th decimal.
+    exact = (
+        f"TRY_CAST(CAST({number} AS VARCHAR) AS DECIMAL(38, 9)) = "
+        f"TRY_CAST({_number(raw, 'VARCHAR')} AS DECIMAL(38, 9))"
+    )
+    return (
+        f"(CASE WHEN NOT isfinite({number}) THEN NULL "
+        f"WHEN length({raw}) <= {EXACT_DIGITS} OR {exact} THEN {number} END)"
+    )
+
+
+def _number(raw: str, kind: str) -> str:
+    """The number in ``raw`` as a DOUBLE, or as the text the engine reads (``kind`` VARCHAR)."""
     s = f"regexp_replace({raw}, '{_NUMBER_NOISE}', '', 'g')"
+
+    def read(text: str) -> str:
+        if kind == "DOUBLE":
+            return f"TRY_CAST({text} AS DOUBLE)"
+        return f"CASE WHEN TRY_CAST({text} AS DOUBLE) IS NOT NULL THEN {text} END"
+
     # The engine never reads a comma in a number, so text with a comma goes straight to the
     # decimal-comma reading, and text without one is cast once (the same values as trying both).
+    comma = f"replace({raw}, ',', '.')"
     return (
-        f"COALESCE(CASE WHEN contains({raw}, ',') THEN TRY_CAST(replace({raw}, ',', '.') AS DOUBLE) "
-        f"ELSE TRY_CAST({raw} AS DOUBLE) END, "
-        "TRY_CAST(CASE "
-        rf"WHEN regexp_full_match({s}, '[-+]?\d{{1,3}}(\.\d{{3}})+(,\d+)?') "
-        f"THEN replace(replace({s}, '.', ''), ',', '.') "
-        rf"WHEN regexp_full_match({s}, '[-+]?\d*,\d+') THEN replace({s}, ',', '.') "
-        rf"WHEN regexp_full_match({s}, '[-+]?\d{{1,3}}(,\d{{3}})+(\.\d+)?') "
-        f"THEN replace({s}, ',', '') "
-        f"ELSE {s} END AS DOUBLE))"
+        f"COALESCE(CASE WHEN contains({raw}, ',') THEN {read(comma)} ELSE {read(raw)} END, "
+        + read(
+            "CASE "
+            rf"WHEN regexp_full_match({s}, '[-+]?\d{{1,3}}(\.\d{{3}})+(,\d+)?') "
+            f"THEN replace(replace({s}, '.', ''), ',', '.') "
+            rf"WHEN regexp_full_match({s}, '[-+]?\d*,\d+') THEN replace({s}, ',', '.') "
+            rf"WHEN regexp_full_match({s}, '[-+]?\d{{1,3}}(,\d{{3}})+(\.\d+)?') "
+            f"THEN replace({s}, ',', '') "
+            f"ELSE {s} END"
+        )
+        + ")"
+    )
+
+
+# Characters that have no place in an identifier and that exports leave in: C0 controls (NUL
+# included), DEL, zero-width space / non-joiner / joiner, word joiner and the byte-order mark.
+_ID_NOISE = r"'[\x00-\x1F\x7F\x{200B}-\x{200D}\x{2060}\x{FEFF}]'"
+
+
+def clean_identifier(raw: str) -> str:
+    """``raw`` without the invisible characters of :data:`_ID_NOISE` (NULL when nothing is left):
+    ``C\u200b10`` and ``C10`` are the same customer. Only the cells that hold one are rewritten
+    (``translate`` with these characters costs ten times more)."""
+    return (
+        f"NULLIF(CASE WHEN regexp_matches({raw}, {_ID_NOISE}) "
+        f"THEN regexp_replace({raw}, {_ID_NOISE}, '', 'g') ELSE {raw} END, '')"
+    )
+
+
+def date_bounds(value: str, kind: ColumnType, earliest: str, latest: str) -> str:
+    """A condition true when a date or date-time lies outside [earliest, latest] (ISO dates; a
+    date-time is compared in UTC, the whole last day included)."""
+    if kind == "date":
+        return f"({value} < DATE {lit(earliest)} OR {value} > DATE {lit(latest)})"
+    return (
+        f"({value} < TIMESTAMPTZ {lit(earliest + ' 00:00:00+00')} OR "
+        f"{value} >= TIMESTAMPTZ {lit(latest + ' 00:00:00+00')} + INTERVAL 1 DAY)"
     )
 
 
@@ -131,7 +189,7 @@ def expected(spec: ColumnSpec, kind: ColumnType) -> str:
     return {
         "string": "a text",
         "integer": "a whole number",
-        "decimal": "a number (1234,56 or 1234.56)",
+        "decimal": "a finite number (1234,56 or 1234.56) of at most 15 significant digits",
         "boolean": "oui/non, yes/no, true/false or 1/0",
     }[kind]
 

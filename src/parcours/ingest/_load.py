@@ -21,11 +21,11 @@ from pathlib import Path
 from parcours.errors import MappingError, Problem
 from parcours.ingest import _coerce as sql
 from parcours.ingest._identity import resolve_identities
-from parcours.ingest._mapping import ID_COLUMN, ColumnSpec, ColumnType, Mapping
+from parcours.ingest._mapping import ID_COLUMN, ColumnSpec, ColumnType, DateRange, Mapping
 from parcours.ingest._targets import register_touchpoints, touch_customers, write_target
 from parcours.ingest._touchpoints import TouchpointTable
-from parcours.ingest.readers import RawRead, ReadOptions, read_raw
-from parcours.warehouse import Warehouse
+from parcours.ingest.readers import RawRead, ReadNote, ReadOptions, read_raw
+from parcours.warehouse import Warehouse, skip_erased
 
 Phase = Callable[[str, int, int], None]
 """progress(phase, done, total): phase is read | check | identities | write."""
@@ -33,7 +33,8 @@ Phase = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What one file's load did. ``rows_loaded + rows_quarantined == rows_read``, always."""
+    """What one file's load did. ``rows_loaded + rows_quarantined + rows_erased == rows_read``,
+    always; ``rows_erased``: rows of erased people (suppression list), skipped, never stored."""
 
     load_id: str
     file: str
@@ -48,6 +49,9 @@ class LoadReport:
     separator: str | None = None
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
+    notes: tuple[ReadNote, ...] = ()
+    """What the reader decided that the user must know (``note.text()`` in their language)."""
+    rows_erased: int = 0
 
 
 def file_sha256(path: Path) -> str:
@@ -104,6 +108,7 @@ def load_file(
         separator=read.separator,
         sheet=read.sheet,
         skip_rows=read.skip_rows,
+        **read.limits(),
     )
     raw = read_raw(wh, path, options, "__stg", progress=lambda d, t: step("read", d, t))
     columns = _resolve_columns(mapping, raw, path)
@@ -111,6 +116,7 @@ def load_file(
     _build_typed(wh, mapping, columns, raw, source, timezone, touchpoints)
     wh.execute("DROP TABLE IF EXISTS __stg")  # everything needed is in __typed now: free memory
     _flag_duplicates(wh, mapping)
+    erased = skip_erased(wh, "__typed", {k: f"__id_{k}" for k in mapping.identifiers})
     step("check", raw.rows_read, raw.rows_read)
 
     with wh.transaction():
@@ -136,7 +142,7 @@ def load_file(
         touch_customers(wh)
         quarantined = _count(wh, "SELECT count(*) FROM __typed WHERE __problem IS NOT NULL")
         quarantined += len(raw.rejects)
-        loaded = raw.rows_read - quarantined
+        loaded = raw.rows_read - quarantined - erased
         wh.execute(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "now() - to_microseconds(CAST(? AS BIGINT)), now())",
@@ -173,6 +179,8 @@ def load_file(
         separator=raw.separator,
         seconds=time.perf_counter() - started,
         reasons=reasons,
+        notes=raw.notes,
+        rows_erased=erased,
     )
 
 
@@ -222,6 +230,8 @@ class _Check:
     required: bool = False
     bounds: ColumnSpec | None = None
     reason: str = ""
+    out_of_dates: str | None = None
+    """For a date or date-time: the condition that it lies outside the plausible dates."""
 
     def fail(self) -> str:
         """The reject condition, on the typed value and the trimmed raw text."""
@@ -229,6 +239,8 @@ class _Check:
         tests = [f"({raw} IS NOT NULL AND {value} IS NULL)"]
         if self.bounds is not None and (bound := sql.out_of_range(value, self.bounds)):
             tests.append(f"({bound})")
+        if self.out_of_dates is not None:
+            tests.append(self.out_of_dates)
         if self.required:
             tests.append(f"{raw} IS NULL")
         return " OR ".join(tests)
@@ -242,6 +254,7 @@ def _trimmed(raw_col: str) -> str:
 def _column_checks(mapping: Mapping, columns: dict[str, str], timezone: str) -> list[_Check]:
     tz = mapping.timezone or timezone
     checks: list[_Check] = []
+    earliest, latest = (mapping.dates or DateRange()).bounds()
 
     def add(alias: str, spec: ColumnSpec, kind: ColumnType, required: bool) -> None:
         if spec.from_ is None:
@@ -254,15 +267,23 @@ def _column_checks(mapping: Mapping, columns: dict[str, str], timezone: str) -> 
             low = "-inf" if spec.min is None else f"{spec.min:g}"
             high = "+inf" if spec.max is None else f"{spec.max:g}"
             reason += f" between {low} and {high}"
+        dates = None
+        if kind in ("date", "datetime"):
+            dates = sql.date_bounds(sql.ident(alias), kind, earliest, latest)
+            reason += f" between {earliest} and {latest} (mapping: dates)"
+        text = raw
+        if alias.endswith("_id") and kind == "string":  # event_id, order_id...: no invisible marks
+            text = sql.clean_identifier(raw)
         checks.append(
             _Check(
                 alias,
-                sql.typed(raw, spec, kind, tz),
+                sql.typed(text, spec, kind, tz),
                 raw_col,
                 raw,
                 required,
                 spec if kind in ("integer", "decimal") else None,
                 reason,
+                dates,
             )
         )
 
@@ -280,7 +301,7 @@ def _column_checks(mapping: Mapping, columns: dict[str, str], timezone: str) -> 
         checks.append(
             _Check(
                 f"__id_{kind}",
-                sql.normalised_identifier(kind, raw),
+                sql.normalised_identifier(kind, sql.clean_identifier(raw)),
                 raw_col,
                 raw,
                 reason=f"expected {sql.identifier_expected(kind)}",
@@ -355,8 +376,9 @@ def _build_typed(
     if keyed and id_col:
         row_key = sql.ident(id_col)
     else:
-        raw_cells = [sql.ident(c) for c in raw.columns]
-        cells = ", ".join(f"COALESCE({sql.ident(c)}, chr(0))" for c in raw.columns)
+        # Renamed: a raw column may bear the name of a canonical one (``ts`` in a JSON file).
+        raw_cells = [f"{sql.ident(c)} AS {sql.ident('__raw:' + c)}" for c in raw.columns]
+        cells = ", ".join(f"COALESCE({sql.ident('__raw:' + c)}, chr(0))" for c in raw.columns)
         content = f", md5(concat_ws(chr(31), {cells})) AS __content"
         row_key = "__content"
     used = sorted({c.raw_col for c in read if c.raw_col})

@@ -5,6 +5,7 @@ The format is documented for users in docs/mapping.md; this module is its typed 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -65,6 +66,9 @@ ID_COLUMN: dict[str, str] = {
 }
 
 
+_UNSET_IS_UNCHANGED = (("read", "quoted_max_lines"), ("read", "quoted_max_bytes"), ("", "dates"))
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -77,6 +81,18 @@ class ReadSpec(_Strict):
     separator: str | None = None
     sheet: str | None = None
     skip_rows: int = Field(default=0, ge=0)
+    quoted_max_lines: int | None = Field(default=None, ge=1)
+    """The most lines a quoted field may span (None: 100); past it the quote is a stray one."""
+    quoted_max_bytes: int | None = Field(default=None, ge=1)
+    """The same limit in bytes (None: 1 MiB)."""
+
+    def limits(self) -> dict[str, int]:
+        """The limits of a quoted field that the mapping sets (the reader has the defaults)."""
+        given = {
+            "quoted_max_lines": self.quoted_max_lines,
+            "quoted_max_bytes": self.quoted_max_bytes,
+        }
+        return {key: value for key, value in given.items() if value is not None}
 
 
 class ColumnSpec(_Strict):
@@ -127,6 +143,26 @@ class Rule(_Strict):
         return self
 
 
+class DateRange(_Strict):
+    """The dates a file may hold; a date or date-time outside goes to the quarantine."""
+
+    earliest: dt.date = dt.date(1900, 1, 1)
+    latest: dt.date | None = None
+    """None: five years after the day of the load."""
+
+    def bounds(self, today: dt.date | None = None) -> tuple[str, str]:
+        """(earliest, latest) as ISO dates."""
+        if self.latest is not None:
+            return self.earliest.isoformat(), self.latest.isoformat()
+        day = today or dt.date.today()
+        ahead = (
+            day.replace(year=day.year + 5)
+            if (day.month, day.day) != (2, 29)
+            else day.replace(year=day.year + 5, day=28)
+        )
+        return self.earliest.isoformat(), ahead.isoformat()
+
+
 class TouchpointSpec(_Strict):
     journey: str | None = None
     rules: list[Rule] = Field(default_factory=list)
@@ -151,6 +187,8 @@ class Mapping(_Strict):
     touchpoints: TouchpointSpec | None = None
     attributes: dict[Slug, ColumnSpec] = Field(default_factory=dict)
     required: list[str] = Field(default_factory=list)
+    dates: DateRange | None = None
+    """The plausible dates (None: from 1900-01-01 to five years ahead)."""
 
     @field_validator("identifiers")
     @classmethod
@@ -204,7 +242,13 @@ class Mapping(_Strict):
 
     def fingerprint(self) -> str:
         """A hash of the mapping's meaning (not its formatting), recorded with each load."""
-        payload = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        data = self.model_dump(mode="json", by_alias=True)
+        # Settings added later: a mapping that leaves them out keeps the hash it had.
+        for part, key in _UNSET_IS_UNCHANGED:
+            where = data[part] if part else data
+            if where.get(key) is None:
+                where.pop(key, None)
+        payload = json.dumps(data, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
 

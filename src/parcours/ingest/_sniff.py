@@ -43,7 +43,9 @@ __all__ = [
     "bom_encoding",
     "cp1252_to_utf8",
     "decode_cp1252",
+    "is_eight_bit",
     "is_utf8",
+    "is_utf8_beyond_ascii",
     "iter_chunks",
     "iter_records",
     "sniff_encoding",
@@ -313,6 +315,26 @@ def _has_utf8_line(chunk: bytes) -> bool:
             continue
         return True
     return False
+
+
+def is_utf8_beyond_ascii(path: Path) -> bool:
+    """Whether a file is valid UTF-8 throughout and holds at least one non-ASCII character: text
+    that an 8-bit encoding (cp1252, latin-1) would turn into mojibake (``é`` read as ``Ã©``)."""
+    beyond = False
+    with path.open("rb") as handle:
+        for chunk in iter_chunks(handle):
+            if chunk.isascii():
+                continue
+            if not is_utf8(chunk):
+                return False
+            beyond = True
+    return beyond
+
+
+def is_eight_bit(codec: str) -> bool:
+    """Whether a codec (a name :func:`codecs.lookup` gives) is one of the 8-bit code pages."""
+    name = codecs.lookup(codec).name
+    return name.startswith(("cp", "iso8859", "latin", "mac-", "koi8")) and name != "cp65001"
 
 
 def iter_chunks(handle: BinaryIO, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:

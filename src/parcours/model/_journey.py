@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from parcours.errors import ModelError, Problem
 from parcours.model._references import check_references
 from parcours.model._types import Emotion, LocalizedText, NumberOrText, Slug, Weight
 
@@ -317,16 +318,22 @@ class Journey(_Model):
         return sorted(self.stages, key=lambda stage: rank.get(stage.phase, len(rank)))
 
     def stages_of(self, phase: str) -> list[Stage]:
-        """Stages of the phase `phase` (an id), in file order; KeyError if unknown."""
+        """Stages of the phase `phase` (an id), in file order; ModelError if unknown."""
         if phase not in {p.id for p in self.phases}:
-            raise KeyError(f"no phase {phase!r} in journey {self.id!r}")
+            unknown = self._unknown("phases", "phase", phase, [p.id for p in self.phases])
+            raise ModelError([unknown], f"journey {self.id}")
         return [stage for stage in self.stages if stage.phase == phase]
 
     def touchpoints_of(self, stage: str) -> list[Touchpoint]:
-        """Touchpoints of the stage `stage` (an id), in file order; KeyError if unknown."""
+        """Touchpoints of the stage `stage` (an id), in file order; ModelError if unknown."""
         if stage not in {s.id for s in self.stages}:
-            raise KeyError(f"no stage {stage!r} in journey {self.id!r}")
+            unknown = self._unknown("stages", "stage", stage, [s.id for s in self.stages])
+            raise ModelError([unknown], f"journey {self.id}")
         return [touchpoint for touchpoint in self.touchpoints if touchpoint.stage == stage]
+
+    def _unknown(self, path: str, what: str, found: str, known: list[str]) -> Problem:
+        expected = f"a {what} of the journey ({', '.join(known) or 'none'})"
+        return Problem(f"journey {self.id}", None, None, path, expected, repr(found))
 
     def touchpoint_for_code(self, code: str) -> Touchpoint | None:
         """The touchpoint an event code belongs to, or None.

@@ -20,6 +20,7 @@ from parcours.errors import OrchestrateError
 from parcours.orchestrate._config import from_workspace, workspace_scenarios
 from parcours.orchestrate._delivery import ParkedMessage, Resolution
 from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
+from parcours.orchestrate._erasure import ErasureReport, erase_everywhere
 from parcours.orchestrate._events import parse_events
 from parcours.orchestrate._measure import dry_run, report, uplift, workspace_report
 from parcours.orchestrate._model import Scenario, load_scenario
@@ -37,6 +38,7 @@ from parcours.orchestrate.channels import (
 
 __all__ = [
     "Cap",
+    "ErasureReport",
     "Event",
     "IngestResult",
     "Message",
@@ -52,6 +54,7 @@ __all__ = [
     "WebhookChannel",
     "Worker",
     "dry_run",
+    "erase_everywhere",
     "from_workspace",
     "library_files",
     "load_scenario",

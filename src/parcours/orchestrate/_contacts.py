@@ -127,7 +127,9 @@ class Contacts:
         self,
         rows: Iterable[Mapping[str, Any]],
     ) -> int:
-        """Record consent (customer_id, channel, purpose, granted_at, revoked_at, source)."""
+        """Record consent (customer_id, channel, purpose, granted_at, revoked_at, source).
+
+        Erased people (hashed suppression) get no consent row: returns how many were written."""
         now = self.ctx.clock()
         items = [
             {
@@ -141,6 +143,8 @@ class Contacts:
             for r in rows
         ]
         with self.ctx.store.begin() as conn:
+            erased = self.suppressed(conn, [str(i["customer_id"]) for i in items])
+            items = [i for i in items if i["customer_id"] not in erased]
             keys = {(i["customer_id"], i["channel"], i["purpose"]) for i in items}
             c = db.consent.c
             for cid, ch, purpose in keys:
@@ -227,9 +231,10 @@ class Contacts:
             )
         return int(purged or 0)
 
-    def erase(self, customer_id: str) -> dict[str, int]:
+    def erase(self, customer_id: str, also: Iterable[tuple[str, str]] = ()) -> dict[str, int]:
         """GDPR erasure: delete the person's data everywhere in the store, keep hashed
-        suppression entries (id, email, phone) so a re-import does not bring them back."""
+        suppression entries (id, email, phone, and the (kind, value) pairs of ``also``: the
+        person's identifiers known elsewhere) so a re-import does not bring them back."""
         now = self.ctx.clock()
         counts: dict[str, int] = {}
         with self.ctx.store.begin() as conn:
@@ -242,7 +247,7 @@ class Contacts:
                 .mappings()
                 .first()
             )
-            entries = [("customer_id", customer_id)]
+            entries = [("customer_id", customer_id), *((k, v) for k, v in also if v)]
             if contact is not None:
                 entries += [(k, contact[k]) for k in ("email", "phone") if contact[k]]
             for kind, value in entries:

@@ -188,9 +188,11 @@ class Orchestrator:
         """Revoke consent now and purge the customer's queued marketing steps."""
         return self.contacts.unsubscribe(customer_id, channel=channel, purpose=purpose)
 
-    def erase(self, customer_id: str) -> dict[str, int]:
-        """GDPR erasure in the store; hashed suppression entries keep them out of re-imports."""
-        return self.contacts.erase(customer_id)
+    def erase(self, customer_id: str, also: Iterable[tuple[str, str]] = ()) -> dict[str, int]:
+        """GDPR erasure in the store; hashed suppression entries (id, e-mail, phone, and the
+        (kind, value) pairs of ``also``) keep them out of re-imports. ``erase_everywhere`` also
+        clears the warehouse."""
+        return self.contacts.erase(customer_id, also)
 
     # -- events in, time triggers ------------------------------------------------------------------
     def ingest(

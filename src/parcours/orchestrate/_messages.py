@@ -68,5 +68,41 @@ register(
             "fr": "{ref} : abandonné, non envoyé ; le parcours de {customer} passe à l’étape suivante.",
             "en": "{ref}: dropped, not sent; {customer}'s journey moves to the next step.",
         },
+        "erase.done": {
+            "fr": "Effacé(e)(s) : {customers}.",
+            "en": "Erased: {customers}.",
+        },
+        "erase.not_found": {
+            "fr": "Introuvable(s) dans l’entrepôt et la base opérationnelle : {customers} (empreintes enregistrées quand même).",
+            "en": "Found neither in the warehouse nor in the operational store: {customers} (hashes recorded anyway).",
+        },
+        "erase.warehouse": {
+            "fr": "Entrepôt : {rows} ligne(s) supprimée(s) ({detail}).",
+            "en": "Warehouse: {rows} row(s) deleted ({detail}).",
+        },
+        "erase.ops": {
+            "fr": "Base opérationnelle : {rows} ligne(s) supprimée(s) ({detail}).",
+            "en": "Operational store: {rows} row(s) deleted ({detail}).",
+        },
+        "erase.suppressed": {
+            "fr": "Liste de suppression : {n} empreinte(s) ajoutée(s) (HMAC, clé secrète du workspace) ; les imports et ingestions à venir les ignorent.",
+            "en": "Suppression list: {n} hash(es) added (HMAC, the workspace's secret key); future imports and ingests skip them.",
+        },
+        "erase.compact": {
+            "fr": "Fichier de l’entrepôt réécrit (les pages libérées ne gardent rien) : {before} → {after} en {seconds} s.",
+            "en": "Warehouse file rewritten (freed pages keep nothing): {before} → {after} in {seconds} s.",
+        },
+        "erase.caches": {
+            "fr": "Caches supprimés (reconstruits au prochain calcul) : {files}",
+            "en": "Caches removed (rebuilt on the next run): {files}",
+        },
+        "erase.files": {
+            "fr": "Fichiers de out/ qui les mentionnent encore (à supprimer ou régénérer) :",
+            "en": "Files under out/ that still mention them (delete or regenerate them):",
+        },
+        "erase.no_files": {
+            "fr": "Aucun fichier de out/ ne les mentionne.",
+            "en": "No file under out/ mentions them.",
+        },
     }
 )

@@ -92,7 +92,10 @@ class Features:
             return self.families[feature]
         if feature in self.frame.columns:
             return f"attribute:{feature}"
-        raise KeyError(feature)
+        raise PersonaError(
+            f"expected a customer feature or attribute column, found {feature!r} (features: "
+            f"{', '.join(sorted(self.families))})"
+        )
 
 
 def _channel_kinds(journey: Journey | None) -> dict[str, str]:

@@ -40,6 +40,8 @@ from parcours.plan._ideas import (
     write_ideas_schema,
 )
 from parcours.plan._import import ImportReport, merge_ideas, read_sheet
+from parcours.plan._kpis import KPI_COLUMNS, KpiFollowUp, follow_kpis, kpi_series, kpi_status
+from parcours.plan._lane import LANE_STATUSES, stage_lane
 from parcours.plan._roadmap import ROADMAP_COLUMNS, Roadmap, period_starts, schedule
 from parcours.plan._scoring import (
     CLASSES,
@@ -54,6 +56,7 @@ from parcours.plan._scoring import (
     sensitivity,
 )
 from parcours.plan._settings import DEFAULT_WEIGHTS, PlanSettings, plan_settings
+from parcours.plan._sheets import workstream_sheets, workstreams, write_sheets
 from parcours.plan._store import ideas_path, import_ideas, workspace_ideas
 from parcours.plan._workshops import (
     CreativeWorkshop,
@@ -63,6 +66,7 @@ from parcours.plan._workshops import (
     read_people,
     read_votes,
     world_cafe,
+    worldcafe_sheets,
 )
 
 __all__ = [
@@ -75,6 +79,8 @@ __all__ = [
     "IDEAS_SCHEMA_PATH",
     "KANO_CLASSES",
     "KANO_FILE",
+    "KPI_COLUMNS",
+    "LANE_STATUSES",
     "ROADMAP_COLUMNS",
     "STATUSES",
     "CreativeWorkshop",
@@ -84,6 +90,7 @@ __all__ = [
     "IdeaOrigin",
     "Ideas",
     "ImportReport",
+    "KpiFollowUp",
     "MoscowCheck",
     "PlanError",
     "PlanSettings",
@@ -98,6 +105,7 @@ __all__ = [
     "effort_from_days",
     "evidence",
     "export_csv",
+    "follow_kpis",
     "gantt_svg",
     "ice",
     "idea_graph",
@@ -105,6 +113,8 @@ __all__ = [
     "ideas_json_schema",
     "ideas_path",
     "import_ideas",
+    "kpi_series",
+    "kpi_status",
     "load_ideas",
     "matrix_svg",
     "merge_ideas",
@@ -119,8 +129,13 @@ __all__ = [
     "schedule",
     "score_ideas",
     "sensitivity",
+    "stage_lane",
     "validate_ideas_file",
     "workspace_ideas",
+    "workstream_sheets",
+    "workstreams",
     "world_cafe",
+    "worldcafe_sheets",
     "write_ideas_schema",
+    "write_sheets",
 ]

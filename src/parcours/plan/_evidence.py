@@ -106,7 +106,8 @@ def evidence(
 ) -> pd.DataFrame:
     """One row per idea (columns :data:`EVIDENCE_COLUMNS`) measured in the workspace's warehouse.
 
-    ``journey``: the map (default: the workspace's); ``voc``: a :class:`parcours.voc.JourneyVoc`
+    ``journey``: the map (default: the workspace's; without one every measure is empty and the
+    evidence gain unknown); ``voc``: a :class:`parcours.voc.JourneyVoc`
     already computed (else computed here); ``kano_answers``: Kano answers (default: the
     workspace's ``plan/kano.csv`` when present). Ideas that name no place get zeros.
     """
@@ -117,9 +118,29 @@ def evidence(
     from parcours import voc as voc_package
 
     items = _ideas(ideas)
-    if not items:
-        return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
-    journey = journey if journey is not None else workspace.journey()
+    journey = journey if journey is not None else workspace.journey_or_none()
+    if not items or journey is None:  # without a map, no place can be measured
+        return pd.DataFrame(
+            [
+                {
+                    "idea": i.id,
+                    "customers": 0,
+                    "interactions": 0,
+                    "irritant_weight": 0.0,
+                    "irritant_share": 0.0,
+                    "verbatims": [],
+                    "blocking_stages": [],
+                    "lost": 0,
+                    "value_at_stake": 0.0,
+                    "kano": i.kano or "",
+                    "kano_verdict": "",
+                    "kano_n": 0,
+                    "evidence_gain": math.nan,
+                }
+                for i in items
+            ],
+            columns=list(EVIDENCE_COLUMNS),
+        )
     places = {idea.id: idea_places(idea, journey) for idea in items}
     interactions = workspace.table("interactions")
     parts = []

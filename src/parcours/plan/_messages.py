@@ -164,6 +164,19 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{repeats} repeated encounter(s) (the least possible is at least {bound}).",
     },
     "plan.cafe.written": {"fr": "Rotation écrite dans {path}", "en": "Rotation written to {path}"},
+    "plan.cafe.round": {"fr": "Tour", "en": "Round"},
+    "plan.cafe.table": {"fr": "Table", "en": "Table"},
+    "plan.cafe.host": {"fr": "Hôte", "en": "Host"},
+    "plan.cafe.guests": {"fr": "Participants", "en": "Guests"},
+    "plan.cafe.question": {"fr": "Question du tour", "en": "Question of the round"},
+    "plan.cafe.sheets": {
+        "fr": "World café : feuilles des tables et des participants",
+        "en": "World café: table and participant sheets",
+    },
+    "plan.creative.group": {
+        "fr": "Atelier {number} : {people}",
+        "en": "Workshop {number}: {people}",
+    },
     "plan.creative.step.warmup": {"fr": "Brise-glace", "en": "Warm-up"},
     "plan.creative.step.problem": {
         "fr": "Le problème vu du client : chiffres et verbatims",

@@ -227,8 +227,13 @@ def schedule(
                 )
         else:
             placed, exact_status = exact
-            if placed is not None and _cost(placed, tasks, horizon) <= _cost(
-                greedy, tasks, horizon
+            exact_cost = _cost(placed, tasks, horizon) if placed is not None else math.inf
+            greedy_cost = _cost(greedy, tasks, horizon)
+            # The exact plan when it is better, or as good and proven optimal; else the greedy
+            # plan it started from (and the status says the exact solver found nothing better).
+            if placed is not None and (
+                exact_cost < greedy_cost
+                or (exact_cost == greedy_cost and exact_status == "optimal")
             ):
                 result, used, status = placed, "cp-sat", exact_status
             else:

@@ -47,7 +47,6 @@ PERSON_MONTH_DAYS = 20.0
 """Working days in the person-month RICE divides by (Intercom counts effort in person-months)."""
 SCORE_COLUMNS = (
     "idea",
-    "title",
     "gain",
     "effort",
     "class",
@@ -55,6 +54,7 @@ SCORE_COLUMNS = (
     "rice",
     "ice",
     "criteria",
+    "title",
     "gain_source",
     "effort_source",
     "evidence_gain",
@@ -206,9 +206,9 @@ def score_ideas(
     evidence: pd.DataFrame | None = None,
     lang: Lang | None = None,
 ) -> pd.DataFrame:
-    """One row per idea: idea, title, gain, effort, class (code), class_label, rice, ice, criteria
-    (weighted score), where gain and effort come from, the evidence gain, then one column per
-    criterion; ranked by gain (highest first), then class, then effort (lowest first).
+    """One row per idea: idea, gain, effort, class (code), class_label, rice, ice, criteria
+    (weighted score), title, where gain and effort come from, the evidence gain, then one column
+    per criterion; ranked by gain (highest first), then class, then effort (lowest first).
 
     ``evidence``: the table of :func:`parcours.plan.evidence` (its ``evidence_gain`` is used only
     where no manual or criteria gain exists; it is always shown). An idea with neither gain nor

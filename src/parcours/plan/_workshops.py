@@ -33,6 +33,7 @@ __all__ = [
     "read_people",
     "read_votes",
     "world_cafe",
+    "worldcafe_sheets",
 ]
 
 _TRUE = {"1", "x", "yes", "oui", "true", "vrai", "o", "y", "hote", "hôte", "host"}
@@ -129,7 +130,21 @@ def _lower_bound(people: int, hosts: int, rounds: int, sizes: list[int]) -> int:
     guests = people - hosts
     excess = guests * max(0, rounds * smallest - (people - 1))
     excess += hosts * max(0, rounds * smallest - guests)
-    return max(overall, math.ceil(excess / 2))
+    # Between two rounds, the guests of one table spread over the other tables (all but their
+    # own in consecutive rounds, where they must move): pigeonholes force some pairs to meet
+    # again. Summed over pairs of rounds this counts C(c, 2) for a pair met c times, at most
+    # R/2 x (c - 1) repeats, hence the factor 2/R.
+    forced = 0
+    for first in range(rounds):
+        for second in range(first + 1, rounds):
+            spread = hosts - 1 if second == first + 1 else hosts
+            if spread < 1:
+                continue
+            for g in sizes:
+                q, rem = divmod(g, spread)
+                forced += rem * (q + 1) * q // 2 + (spread - rem) * q * (q - 1) // 2
+    pigeon = math.ceil(2 * forced / rounds) if rounds > 1 else 0
+    return max(overall, math.ceil(excess / 2), pigeon)
 
 
 def world_cafe(
@@ -193,11 +208,13 @@ def world_cafe(
     k = math.ceil(g / tables)
     algebraic = _is_prime(tables) and rounds <= tables and k <= tables - 1
     # seat[r][j]: table of guest j in round r. Guests are sorted by department and dealt round
-    # robin (a = j mod tables), so round 1 mixes departments; each row b of guests moves by b
-    # tables a round, which keeps the tables balanced whatever their number.
-    seat = [
-        [(j % tables + r * (1 + j // tables)) % tables for j in range(g)] for r in range(rounds)
-    ]
+    # robin (a = j mod tables), so round 1 mixes departments; each row of guests moves by its
+    # multiplier a round, which keeps the tables balanced whatever their number.
+    # Multipliers prime to the number of tables: every guest moves each round and, for as many
+    # rounds as tables, never comes back to a table.
+    units = [u for u in range(1, max(2, tables)) if math.gcd(u, tables) == 1] or [1]
+    step = [units[(j // tables) % len(units)] for j in range(g)]
+    seat = [[(j % tables + r * step[j]) % tables for j in range(g)] for r in range(rounds)]
     method = "algebraic" if algebraic else "search"
     search = _Search(seat, tables, len(hosts), dept, rounds)
     search.improve(random.Random(seed), iterations)  # noqa: S311 - a seating plan, not a secret
@@ -219,7 +236,7 @@ def world_cafe(
         rounds=rounds,
         repeats=search.repeats(),
         lower_bound=_lower_bound(len(names), len(hosts), rounds, sizes),
-        method=method if search.changed == 0 else f"{method}+search",
+        method=f"{method}+search" if method == "algebraic" and search.changed else method,
         hosts={i + 1: h for i, h in enumerate(hosts)},
     )
 
@@ -280,7 +297,10 @@ class _Search:
         g = len(self.seat[0]) if self.seat else 0
         if g < 2 or self.tables < 2:
             return
-        for _ in range(iterations):
+        for step in range(iterations):
+            if step % 2:
+                self._exchange(rng.randrange(g), rng.randrange(g), rng)
+                continue
             r = rng.randrange(self.rounds)
             a, b = rng.randrange(g), rng.randrange(g)
             ta, tb = self.seat[r][a], self.seat[r][b]
@@ -302,6 +322,44 @@ class _Search:
             self.seat[r][a], self.seat[r][b] = tb, ta
             if delta < 0:
                 self.changed += 1
+
+    def _local(self, a: int, b: int) -> int:
+        """The cost terms that involve guests a or b (indices among the guests)."""
+        pa, pb = self.hosts + a, self.hosts + b
+        cost = 0
+        for p in (pa, pb):
+            row = self.met[p]
+            cost += sum(100 * (c - 1) for z, c in enumerate(row) if c > 1 and z != p)
+        for r in range(self.rounds):
+            for j, p in ((a, pa), (b, pb)):
+                table = self.seat[r][j]
+                cost += 1000 * self._visits(j, r, table)
+                cost += sum(
+                    1 for z in self.members[r][table] if z != p and self.dept[z] == self.dept[p]
+                )
+        return cost
+
+    def _exchange(self, a: int, b: int, rng: random.Random) -> None:
+        """Swap two guests' whole schedules (every round): the rotation's shape, and so its
+        repeated encounters, stay; who sits with whom, and so the department mix, changes."""
+        if a == b or self.dept[self.hosts + a] == self.dept[self.hosts + b]:
+            return
+        before = self._local(a, b)
+        self._swap_all(a, b)
+        after = self._local(a, b)
+        if after > before or (after == before and rng.random() < 0.7):
+            self._swap_all(a, b)  # undo
+        elif after < before:
+            self.changed += 1
+
+    def _swap_all(self, a: int, b: int) -> None:
+        pa, pb = self.hosts + a, self.hosts + b
+        for r in range(self.rounds):
+            ta, tb = self.seat[r][a], self.seat[r][b]
+            if ta != tb:
+                self._move(r, pa, ta, tb)
+                self._move(r, pb, tb, ta)
+                self.seat[r][a], self.seat[r][b] = tb, ta
 
     def _move(self, r: int, p: int, source: int, target: int) -> None:
         for z in self.members[r][source]:
@@ -409,3 +467,62 @@ def apply_votes(ideas: Ideas | Sequence[Idea], votes: Mapping[str, float]) -> Id
         out.append(idea)
     capacity = dict(ideas.capacity) if isinstance(ideas, Ideas) else {}
     return Ideas(capacity=capacity, ideas=out)
+
+
+def worldcafe_sheets(
+    cafe: WorldCafe, questions: Sequence[str] = (), *, lang: Lang | None = None
+) -> str:
+    """Printable sheets of a world café as one HTML page: one sheet per table (its host, then who
+    sits there and the question of each round) and one per participant (their table each
+    round), each starting on a new page when printed."""
+    from html import escape
+
+    language = lang or get_lang()
+
+    def question(r: int) -> str:
+        return questions[r - 1] if r - 1 < len(questions) else ""
+
+    rotation = cafe.rotation
+    parts = []
+    for table, host in sorted(cafe.hosts.items()):
+        rows = []
+        for r in range(1, cafe.rounds + 1):
+            seated = rotation[
+                (rotation["round"] == r) & (rotation["table"] == table) & ~rotation["host"]
+            ]
+            rows.append(
+                f"<tr><td>{r}</td><td>{escape(', '.join(seated['participant']))}</td>"
+                f"<td>{escape(question(r))}</td></tr>"
+            )
+        parts.append(
+            f"<section><h1>{escape(t('plan.cafe.table', language))} {table}</h1>"
+            f"<p>{escape(t('plan.cafe.host', language))}{' : ' if language == 'fr' else ': '}"
+            f"{escape(host)}</p>"
+            f"<table><tr><th>{escape(t('plan.cafe.round', language))}</th>"
+            f"<th>{escape(t('plan.cafe.guests', language))}</th>"
+            f"<th>{escape(t('plan.cafe.question', language))}</th></tr>{''.join(rows)}</table></section>"
+        )
+    for name, seats in rotation.sort_values(["participant", "round"]).groupby(
+        "participant", sort=True
+    ):
+        rows = [
+            f"<tr><td>{int(rec['round'])}</td><td>{int(rec['table'])}</td><td>{escape(question(int(rec['round'])))}</td></tr>"
+            for rec in seats.to_dict("records")
+        ]
+        role = f" ({escape(t('plan.cafe.host', language))})" if bool(seats["host"].iloc[0]) else ""
+        parts.append(
+            f"<section><h1>{escape(str(name))}{role}</h1><table><tr>"
+            f"<th>{escape(t('plan.cafe.round', language))}</th><th>{escape(t('plan.cafe.table', language))}</th>"
+            f"<th>{escape(t('plan.cafe.question', language))}</th></tr>{''.join(rows)}</table></section>"
+        )
+    css = (
+        "@page { size: A4; margin: 14mm; } body { font-family: 'DejaVu Sans', Arial, sans-serif; "
+        "font-size: 12pt; } section { page-break-after: always; break-after: page; } "
+        "table { border-collapse: collapse; width: 100%; } th, td { border-bottom: 1px solid #ccc; "
+        "padding: 2mm; text-align: left; vertical-align: top; }"
+    )
+    title = escape(t("plan.cafe.sheets", language))
+    return (
+        f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{css}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+    )

@@ -28,6 +28,7 @@ from parcours.voc._errors import VocError
 from parcours.voc._irritants import DEFAULT_HALF_LIFE_DAYS, rank_verbatims
 from parcours.voc._stats import DEFAULT_MIN_N
 from parcours.voc._survey import filter_period, resolve_touchpoints, satisfaction
+from parcours.warehouse import PERSONA_SCORES
 
 if TYPE_CHECKING:
     from parcours.model import Journey
@@ -92,23 +93,18 @@ def _persona_customers(workspace: Workspace, persona: str) -> Any:
 
 
 def _assignments(workspace: Workspace, persona: str | None) -> Any:
-    """The persona of every scored customer (customer_id, persona) as an Ibis table, read from
-    the warehouse table that ``parcours.personas.score`` writes, or a clear error."""
-    from parcours.warehouse import PERSONA_SCORES
-
+    """The persona scoring's assignments (customer_id, persona) as an Ibis table, read from the
+    warehouse table parcours.personas writes, or a clear error."""
     what = f"persona {persona!r}" if persona is not None else "group by persona"
-    if PERSONA_SCORES not in workspace.warehouse.tables():
+    if not workspace.warehouse.has_table(PERSONA_SCORES):
         raise VocError(
-            f"{what}: expected scored persona assignments, found none "
-            "(score the personas first with parcours.personas): "
-            f"expected the table {PERSONA_SCORES} in the warehouse of {workspace.root}, "
-            "found none: personas were never scored "
-            "(run `parcours personas fit` then `parcours personas score`)"
+            f"{what}: expected scored persona assignments (the warehouse table {PERSONA_SCORES}), "
+            "found none (score the personas first: parcours personas score)"
         )
     table = workspace.table(PERSONA_SCORES)
     if "customer_id" not in table.columns or "persona" not in table.columns:
         raise VocError(
-            "persona assignments: expected columns customer_id and persona, "
+            f"{PERSONA_SCORES}: expected columns customer_id and persona, "
             f"found {', '.join(table.columns)}"
         )
     return table.select("customer_id", "persona")

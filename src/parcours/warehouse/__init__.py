@@ -27,6 +27,15 @@ from parcours.warehouse._schema import (
     PERSONA_SCORES,
     PERSONA_SCORES_COLUMNS,
 )
+from parcours.warehouse._suppression import (
+    SUPPRESSION_TABLE,
+    compact_file,
+    erasure_key,
+    skip_erased,
+    suppress,
+    suppressed,
+    suppression_hash,
+)
 
 if TYPE_CHECKING:
     from parcours.warehouse._spark import SparkWarehouse, spark_session
@@ -46,6 +55,7 @@ __all__ = [
     "CANONICAL_TABLES",
     "PERSONA_SCORES",
     "PERSONA_SCORES_COLUMNS",
+    "SUPPRESSION_TABLE",
     "BaseWarehouse",
     "CanBulkLoad",
     "CanExportParquet",
@@ -55,8 +65,14 @@ __all__ = [
     "SparkWarehouse",
     "Warehouse",
     "as_table",
+    "compact_file",
     "dialect_for",
     "dialect_of",
+    "erasure_key",
     "require",
+    "skip_erased",
     "spark_session",
+    "suppress",
+    "suppressed",
+    "suppression_hash",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from parcours.api._auth import ctx_of, require
 from parcours.api._models import TableOut, table_out
@@ -20,10 +20,13 @@ Journey = Annotated[
 ]
 
 
-def _table(request: Request, key: tuple[Any, ...], build: Callable[[Any], Any]) -> TableOut:
-    """``build(workspace)``'s table as JSON, cached for the workspace's data version."""
-    result: TableOut = ctx_of(request).cached(key, lambda ws: table_out(build(ws)))
-    return result
+def _table(request: Request, key: tuple[Any, ...], build: Callable[[Any], Any]) -> Response:
+    """``build(workspace)``'s table as JSON (a :class:`TableOut`), cached as the bytes sent for
+    the workspace's data version: a repeated read is one lookup, no validation, no encoding."""
+    body: bytes = ctx_of(request).cached(
+        key, lambda ws: table_out(build(ws)).model_dump_json().encode()
+    )
+    return Response(body, media_type="application/json")
 
 
 @router.get("/matrix", response_model=TableOut)
@@ -32,7 +35,7 @@ def matrix(
     period: Literal["day", "week", "month", "quarter", "year"] | None = None,
     what: Literal["cells", "preferred", "missing", "undefined"] = "cells",
     journey: Journey = None,
-) -> TableOut:
+) -> Response:
     """Stage × channel matrix (``parcours analytics matrix``); ``what`` as its ``--what``."""
     from parcours import analytics as a
 
@@ -50,7 +53,7 @@ def matrix(
 
 
 @router.get("/conversion", response_model=TableOut)
-def conversion(request: Request, journey: Journey = None) -> TableOut:
+def conversion(request: Request, journey: Journey = None) -> Response:
     """Share of each stage's customers who reach the next stage of the map."""
     from parcours import analytics as a
 
@@ -70,7 +73,7 @@ def funnel(
     stages: bool = False,
     exclude: Annotated[list[str], Query(max_length=30)] = [],  # noqa: B006  # FastAPI copies query defaults
     breakdown: Annotated[str | None, Query(max_length=100)] = None,
-) -> TableOut:
+) -> Response:
     """Conversion funnel (``parcours analytics funnel``): touchpoints, or stages with ``stages``."""
     from parcours import analytics as a
 
@@ -99,7 +102,7 @@ def paths(
     end: Annotated[str | None, Query(alias="to", max_length=100)] = None,
     sankey: bool = False,
     collapse: bool = False,
-) -> TableOut:
+) -> Response:
     """Most frequent paths, or Sankey links (``parcours analytics paths``); ``gap=none``: whole history."""
     from parcours import analytics as a
 
@@ -115,7 +118,7 @@ def paths(
 
 
 @router.get("/dfg", response_model=TableOut)
-def dfg(request: Request, variants: bool = False) -> TableOut:
+def dfg(request: Request, variants: bool = False) -> Response:
     """Directly-follows graph, or the variants (``parcours analytics dfg``)."""
     from parcours import analytics as a
 
@@ -129,7 +132,7 @@ def winning(
     outcome: Short,
     stage: bool = False,
     min_support: Annotated[int, Query(ge=1, le=1_000_000)] = 30,
-) -> TableOut:
+) -> Response:
     """Winning journeys towards an outcome touchpoint (or stage)."""
     from parcours import analytics as a
 
@@ -149,7 +152,7 @@ def attribution(
     model: Literal["markov", "first", "last", "linear", "position", "time_decay"] = "markov",
     order: Annotated[int, Query(ge=1, le=4)] = 1,
     converting_only: bool = False,
-) -> TableOut:
+) -> Response:
     """Touchpoint impact towards a conversion touchpoint (or stage)."""
     from parcours import analytics as a
 
@@ -166,7 +169,7 @@ def attribution(
 
 
 @router.get("/redundancies", response_model=TableOut)
-def redundancies(request: Request, gap: Duration = "10min") -> TableOut:
+def redundancies(request: Request, gap: Duration = "10min") -> Response:
     """Push messages repeated within ``gap``."""
     from parcours import analytics as a
 
@@ -178,7 +181,7 @@ def redundancies(request: Request, gap: Duration = "10min") -> TableOut:
 @router.get("/ruptures", response_model=TableOut)
 def ruptures(
     request: Request, within: Duration = "1h", map: bool = False, journey: Journey = None
-) -> TableOut:
+) -> Response:
     """Ruptures between channels; ``map``: count the ruptures the journey map declares."""
     from parcours import analytics as a
 
@@ -190,7 +193,7 @@ def ruptures(
 
 
 @router.get("/blocking", response_model=TableOut)
-def blocking(request: Request, journey: Journey = None) -> TableOut:
+def blocking(request: Request, journey: Journey = None) -> Response:
     """Blocking points: where customers are lost, by lost customers."""
     from parcours import analytics as a
 
@@ -206,7 +209,7 @@ def timing(
     request: Request,
     by: Annotated[str | None, Query(max_length=100)] = None,
     journey: Journey = None,
-) -> TableOut:
+) -> Response:
     """Time between stages, optionally by channel or a customer column (persona)."""
     from parcours import analytics as a
 

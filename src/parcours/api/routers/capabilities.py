@@ -3,15 +3,25 @@ are in their lifecycle, and who they are; the public functions of each package, 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Query, Request
+from pydantic import AfterValidator
 
 from parcours.api._auth import ctx_of, require
 from parcours.api._models import Model, TableOut, table_out
 
 T = TypeVar("T")
+
+
+def _plausible(day: dt.date | None) -> dt.date | None:
+    if day is not None and not dt.date(1900, 1, 1) <= day < dt.date(2200, 1, 1):
+        raise ValueError(f"expected a date from 1900 to 2199, found {day.isoformat()}")
+    return day
+
+
 router = APIRouter(tags=["voc", "lifecycle", "personas"], dependencies=[require("viewer")])
 
 Journey = Annotated[
@@ -19,7 +29,9 @@ Journey = Annotated[
 ]
 Persona = Annotated[str | None, Query(max_length=100)]
 Day = Annotated[
-    str | None, Query(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")
+    dt.date | None,
+    Query(description="YYYY-MM-DD, from 1900 to 2199"),
+    AfterValidator(_plausible),
 ]
 
 

@@ -32,7 +32,12 @@ from parcours.warehouse import Warehouse
 Progress = Callable[[int, int], None]
 """progress(done, total), in bytes (rows for a workbook)."""
 
-MAX_REJECT_TEXT = 500
+MAX_REJECT_TEXT = 65_536
+"""Characters of a rejected record kept in the quarantine; longer ones are cut with a marker."""
+QUOTED_MAX_LINES = 100
+"""Default limit of a quoted field, in lines: a quote open longer is taken as a stray quote."""
+QUOTED_MAX_BYTES = 1 << 20
+"""Default limit of a quoted field, in bytes (1 MiB)."""
 BATCH_ROWS = 50_000
 SAMPLE_BYTES = 1 << 20
 SAMPLE_RECORDS = 50
@@ -55,6 +60,11 @@ class ReadOptions:
     """xlsx: one sheet; None: every visible non-empty sheet (same header expected)."""
     skip_rows: int = 0
     """Lines (sheet rows for xlsx) before the header."""
+    quoted_max_lines: int = QUOTED_MAX_LINES
+    """Delimited text: the most lines a quoted field may span before its quote is taken as
+    left open (its first line is then one rejected record, and reading resumes after it)."""
+    quoted_max_bytes: int = QUOTED_MAX_BYTES
+    """Delimited text: the same limit in bytes."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +76,32 @@ class StructuralReject:
     column: str | None
     """None when it is about the whole row."""
     value: str
-    """The raw text of the row (truncated to 500 characters)."""
+    """The raw text of the row, whole up to 65,536 characters (see :func:`reject_text`)."""
     reason: str
     """Human readable: what was expected, what was found."""
+    lines: int = 1
+    """Physical lines the record spans (a quoted field can hold line breaks)."""
+
+
+@dataclass(frozen=True)
+class ReadNote:
+    """Something the reader decided that the user must know (shown with the load's report).
+
+    ``key`` is a message of :mod:`parcours.i18n`; ``values`` fill it in."""
+
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str | None = None) -> str:
+        """The note in ``lang`` (default: the current language)."""
+        from parcours.i18n import t
+
+        return t(self.key, lang, **dict(self.values))
+
+
+def declared_8bit_is_utf8(path: Path, declared: str) -> ReadNote:
+    """The note of a file read as UTF-8 although its mapping declares an 8-bit encoding."""
+    return ReadNote("ingest.note.utf8_not_8bit", (("file", path.name), ("declared", declared)))
 
 
 @dataclass(frozen=True)
@@ -83,6 +116,7 @@ class RawRead:
     rows_read: int
     rejects: list[StructuralReject]
     sheets: list[str] | None = None
+    notes: tuple[ReadNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +151,14 @@ class Reader(Protocol):
     def read(self, job: ReadJob) -> RawRead:
         """Stage ``job.path`` as ``job.staging``; raise :class:`IngestError` if it cannot be read."""
         ...
+
+
+def reject_text(text: str) -> str:
+    """The raw text of a rejected record for the quarantine: whole, or cut with a marker that
+    gives its full length."""
+    if len(text) <= MAX_REJECT_TEXT:
+        return text
+    return f"{text[:MAX_REJECT_TEXT]}… [cut: {len(text)} characters in all]"
 
 
 def codec_name(name: str, path: Path) -> str:

@@ -9,8 +9,8 @@ line number to a clean UTF-8 file that DuckDB loads.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,61 +23,108 @@ from parcours.ingest._sniff import (
     strip_line_break,
 )
 from parcours.ingest.readers._base import (
-    MAX_REJECT_TEXT,
     Progress,
     RawRead,
     StructuralReject,
     ident,
     lit,
+    reject_text,
 )
 from parcours.ingest.readers._plan import Plan
 from parcours.warehouse import Warehouse
 
 
-@dataclass
 class _Records:
     """The physical lines of a delimited file, decoded one by one and kept until their record is
-    complete; a line can be pushed back to be read again by Python's ``csv`` module."""
+    complete. Iterating gives the lines, to the ``for`` loop of :func:`exact_path` and to Python's
+    ``csv`` module alike; a line can be replayed once (for the ``csv`` module to read it again),
+    and lines can be given back to be read again as new records.
 
-    plan: Plan
-    progress: Progress
-    pending: list[str] = field(default_factory=list)
-    """The decoded lines of the record being read, line breaks included."""
-    first: int = 0
-    """Physical number of its first line."""
-    invalid: bool = False
-    """Whether one of its lines is not valid UTF-8 although UTF-8 was declared."""
-    fallbacks: int = 0
-    """Lines read as cp1252 because they are not valid UTF-8."""
-    pushed: str | None = None
+    While a record is being read (``reading``), no line is handed out past the limits of a quoted
+    field (``quoted_max_lines`` lines, ``quoted_max_bytes`` bytes): the reader sees the end of the
+    data there, and ``cut`` says why it stopped.
+    """
 
-    def lines(self, handle: BinaryIO) -> Iterator[str]:
-        """Decoded physical lines (each on its own: UTF-8, else cp1252 or flagged invalid)."""
-        strict = self.plan.line_decoding == "utf-8"
-        total = self.plan.source.stat().st_size
+    def __init__(self, plan: Plan, progress: Progress, handle: BinaryIO) -> None:
+        self.plan = plan
+        self.progress = progress
+        self.handle = handle
+        self.source = enumerate(handle, start=1)
+        self.total = plan.source.stat().st_size
+        self.strict = plan.line_decoding == "utf-8"
+        self.pending: list[str] = []
+        """The decoded lines of the record being read, line breaks included."""
+        self.raw: list[bytes] = []
+        """The same lines as bytes, to give them back."""
+        self.first = 0
+        """Physical number of the record's first line."""
+        self.end = 0
+        """Byte offset just after the last line handed out."""
+        self.invalid = False
+        """Whether one of its lines is not valid UTF-8 although UTF-8 was declared."""
+        self.fallbacks = 0
+        """Lines read as cp1252 because they are not valid UTF-8."""
+        self.replay: str | None = None
+        self.back: deque[tuple[int, bytes]] = deque()
+        self.reading = False
+        self.cut = False
+        self._last_quote: int | None = None
+
+    def __iter__(self) -> _Records:
+        return self
+
+    def __next__(self) -> str:
+        if self.replay is not None:
+            text, self.replay = self.replay, None
+            return text
         pending = self.pending
-        for number, raw in enumerate(handle, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                if strict:
-                    self.invalid = True
-                    text = raw.decode("utf-8", errors="replace")
-                else:
-                    self.fallbacks += 1
-                    text = decode_cp1252(raw)
-            if not pending:
-                self.first = number
-            pending.append(text)
-            if not number & 0xFFFF:
-                self.progress(handle.tell(), total)
-            yield text
-            while self.pushed is not None:
-                text, self.pushed = self.pushed, None
-                yield text
+        if self.reading and (
+            len(pending) >= self.plan.quoted_max_lines
+            or sum(map(len, self.raw)) >= self.plan.quoted_max_bytes
+        ):
+            self.cut = True
+            raise StopIteration
+        number, raw = self.back.popleft() if self.back else next(self.source)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if self.strict:
+                self.invalid = True
+                text = raw.decode("utf-8", errors="replace")
+            else:
+                self.fallbacks += 1
+                text = decode_cp1252(raw)
+        if not pending:
+            self.first = number
+        pending.append(text)
+        self.raw.append(raw)
+        self.end += len(raw)
+        if not number & 0xFFFF:
+            self.progress(self.handle.tell(), self.total)
+        return text
 
-    def reparse(self, lines: Iterator[str]) -> list[str] | RecordError:
-        """The pending record split by the reference grammar, reading on while a quote is open."""
+    def done(self) -> None:
+        """The pending record is dealt with: the next line starts a new one."""
+        self.pending.clear()
+        self.raw.clear()
+        self.invalid = self.reading = self.cut = False
+
+    def give_back(self, keep: int) -> None:
+        """Keep the first ``keep`` lines of the pending record; read the others again."""
+        lines = self.raw[keep:]
+        self.back.extendleft(reversed(list(enumerate(lines, start=self.first + keep))))
+        self.end -= sum(len(raw) for raw in lines)
+        del self.pending[keep:], self.raw[keep:]
+
+    def quote_closes_later(self) -> bool:
+        """Whether the file holds a quote after the record's first line (one scan, from the end)."""
+        if self._last_quote is None:
+            self._last_quote = _last_quote(self.plan.source)
+        return self._last_quote >= self.end
+
+    def reparse(self) -> list[str] | RecordError:
+        """The pending record split by the reference grammar, reading on while a quote is open
+        (within the limits of a quoted field)."""
         text = "".join(self.pending)
         while True:
             try:
@@ -85,7 +132,7 @@ class _Records:
             except OpenQuoteError as problem:
                 # Re-split only once a quote may have closed: the search stays linear.
                 while True:
-                    line = next(lines, None)
+                    line = next(self, None)
                     if line is None:
                         return problem
                     text += line
@@ -93,6 +140,21 @@ class _Records:
                         break
             except RecordError as problem:
                 return problem
+
+
+def _last_quote(path: Path) -> int:
+    """The byte offset of the last quote in the file (-1 when there is none)."""
+    block = 1 << 20
+    with path.open("rb") as handle:
+        end = handle.seek(0, 2)
+        while end > 0:
+            start = max(0, end - block)
+            handle.seek(start)
+            found = handle.read(end - start).rfind(b'"')
+            if found >= 0:
+                return start + found
+            end = start
+    return -1
 
 
 def exact_path(
@@ -105,22 +167,24 @@ def exact_path(
     the reference grammar where the two could differ. Good records are written, prefixed with
     their line number, to a clean UTF-8 file that DuckDB then loads: as they were, or quoted field
     by field when their text could be read otherwise.
+
+    A quote that stays open past the limits of a quoted field, or to the end of the file, makes
+    its first line one rejected record; the lines after it are read again as records.
     """
     clean = scratch / "records.csv"
     width = len(plan.columns)
     sep = plan.separator
-    records = _Records(plan, progress)
     rejects: list[StructuralReject] = []
     rows_read = good = longest = 0
-    pending = records.pending
     with plan.source.open("rb") as handle, clean.open("w", encoding="utf-8", newline="") as out:
+        records = _Records(plan, progress, handle)
+        pending = records.pending
         write = out.write
-        lines = records.lines(handle)
         for _ in range(plan.header_end):
-            next(lines, None)
-        pending.clear()
-        reader = csv.reader(lines, delimiter=sep, quotechar='"', strict=True)
-        for text in lines:
+            next(records, None)
+        records.done()
+        reader = csv.reader(records, delimiter=sep, quotechar='"', strict=True)
+        for text in records:
             if '"' not in text and not records.invalid:
                 if text[-1:] == "\n":
                     body = text[:-2] if text[-2:-1] == "\r" else text[:-1]
@@ -137,14 +201,13 @@ def exact_path(
                         if len(body) > longest:
                             longest = len(body)
                     else:
-                        written = _other_record(
-                            plan, records, body.split(sep), lines, rejects, write
-                        )
+                        written = _other_record(plan, records, body.split(sep), rejects, write)
                         good += written > 0
                         longest = max(longest, written)
-                pending.clear()
+                records.done()
                 continue
-            records.pushed = text
+            records.replay = text
+            records.reading = True
             try:
                 parsed: list[str] | None = next(reader)
             except csv.Error:
@@ -156,13 +219,12 @@ def exact_path(
                     write(f"{records.first}{sep}{body}\n")
                     good += 1
                     longest = max(longest, len(body))
-                    pending.clear()
+                    records.done()
                     continue
-            written = _other_record(plan, records, parsed, lines, rejects, write)
+            written = _other_record(plan, records, parsed, rejects, write)
             good += written > 0
             longest = max(longest, written)
-            pending.clear()
-            records.invalid = False
+            records.done()
     progress(plan.source.stat().st_size, plan.source.stat().st_size)
     _load_clean(wh, staging, plan, clean, good, longest)
     encoding = plan.encoding
@@ -174,6 +236,7 @@ def exact_path(
         encoding=encoding,
         separator=plan.separator,
         columns=list(plan.columns),
+        notes=plan.notes,
         rows_read=rows_read,
         rejects=rejects,
     )
@@ -183,7 +246,6 @@ def _other_record(
     plan: Plan,
     records: _Records,
     parsed: list[str] | None,
-    lines: Iterator[str],
     rejects: list[StructuralReject],
     write: Callable[[str], object],
 ) -> int:
@@ -196,9 +258,12 @@ def _other_record(
     as_read = parsed is not None and not (
         (' "' in records.pending[0] or len(records.pending) > 1) and _spaced_quote(parsed)
     )
-    fields = parsed if as_read and parsed is not None else records.reparse(lines)
-    body = strip_line_break("".join(records.pending))
+    fields = parsed if as_read and parsed is not None else records.reparse()
     width = len(plan.columns)
+    if isinstance(fields, OpenQuoteError):
+        rejects.append(_open_quote(plan, records, fields))
+        return 0
+    body = strip_line_break("".join(records.pending))
     reason: str | None = None
     column: str | None = None
     if records.invalid:
@@ -212,13 +277,45 @@ def _other_record(
         else:
             reason = f"expected {width} fields, found {len(fields)}"
     if reason is not None:
-        rejects.append(StructuralReject(records.first, column, body[:MAX_REJECT_TEXT], reason))
+        lines = len(records.pending)
+        if lines > 1:
+            reason += f" (one record over lines {records.first}-{records.first + lines - 1})"
+        rejects.append(StructuralReject(records.first, column, reject_text(body), reason, lines))
         return 0
     assert not isinstance(fields, RecordError)
     if not as_read or "\r" in body:
         body = plan.separator.join('"' + f.replace('"', '""') + '"' for f in fields)
     write(f"{records.first}{plan.separator}{body}\n")
     return max(len(body), 1)
+
+
+def _open_quote(plan: Plan, records: _Records, problem: OpenQuoteError) -> StructuralReject:
+    """A quote left open past the limits or to the end of the file: its first line alone is the
+    rejected record, and the lines after it go back to be read as records."""
+    first, read = records.first, len(records.pending)
+    cut = records.cut
+    records.give_back(1)
+    column = plan.columns[problem.field] if problem.field < len(plan.columns) else None
+    field = f"field {column!r}" if column else f"field {problem.field + 1}"
+    if not cut or not records.quote_closes_later():
+        reason = (
+            f"expected a closing quote, found the end of the file: the quote that opens {field} "
+            f"on line {first} is never closed"
+        )
+    else:
+        limit = (
+            f"{plan.quoted_max_lines} lines (read: quoted_max_lines)"
+            if read >= plan.quoted_max_lines
+            else f"{plan.quoted_max_bytes} bytes (read: quoted_max_bytes)"
+        )
+        reason = (
+            f"expected a closing quote within {limit}, found none in lines {first}-"
+            f"{first + read - 1}: the quote that opens {field} on line {first} is left open"
+        )
+    reason += f"; line {first} is quarantined alone and reading resumes on line {first + 1}"
+    return StructuralReject(
+        first, column, reject_text(strip_line_break(records.pending[0])), reason
+    )
 
 
 def _spaced_quote(fields: list[str]) -> bool:

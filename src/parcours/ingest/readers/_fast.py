@@ -20,7 +20,6 @@ import pyarrow as pa
 from parcours.errors import OpenQuoteError, RecordError
 from parcours.ingest._sniff import split_record, strip_line_break
 from parcours.ingest.readers._base import (
-    MAX_REJECT_TEXT,
     UPDATE_GROUP,
     Progress,
     RawRead,
@@ -28,6 +27,7 @@ from parcours.ingest.readers._base import (
     engine_path,
     ident,
     lit,
+    reject_text,
     run_statement,
 )
 from parcours.ingest.readers._plan import Plan, line_decoder
@@ -111,6 +111,7 @@ def fast_path(
         encoding=plan.encoding,
         separator=plan.separator,
         columns=list(plan.columns),
+        notes=plan.notes,
         rows_read=good_rows + len(rejects),
         rejects=[r for r in rejects if r is not None],
     )
@@ -156,14 +157,14 @@ def _check_record(plan: Plan, line: int, text: str) -> StructuralReject | None:
         return None
     except RecordError as problem:
         column = plan.columns[problem.field] if problem.field < len(plan.columns) else None
-        return StructuralReject(line, column, text[:MAX_REJECT_TEXT], problem.reason)
+        return StructuralReject(line, column, reject_text(text), problem.reason)
     width = len(plan.columns)
     if len(fields) == width or (len(fields) > width and not any(fields[width:])):
         return None
     return StructuralReject(
         line,
         None,
-        text[:MAX_REJECT_TEXT],
+        reject_text(text),
         f"expected {len(plan.columns)} fields, found {len(fields)}",
     )
 

@@ -8,8 +8,9 @@ get line feeds. The separator and the header come from the first lines.
 from __future__ import annotations
 
 import codecs
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from parcours.errors import IngestError, OpenQuoteError, RecordError
@@ -18,18 +19,26 @@ from parcours.ingest._sniff import (
     bom_encoding,
     cp1252_to_utf8,
     decode_cp1252,
+    is_eight_bit,
+    is_utf8_beyond_ascii,
     sniff_encoding,
     sniff_separator,
     split_record,
     strip_line_break,
 )
 from parcours.ingest.readers._base import (
+    QUOTED_MAX_BYTES,
+    QUOTED_MAX_LINES,
     SAMPLE_BYTES,
     SAMPLE_RECORDS,
+    ReadNote,
     ReadOptions,
     codec_name,
+    declared_8bit_is_utf8,
     header_names,
 )
+
+_log = logging.getLogger("parcours.ingest.readers")
 
 Decoder = Callable[[bytes], str]
 
@@ -55,6 +64,9 @@ class Plan:
     skip_rows: int = 0
     header_lines: int = 1
     columns: list[str] = field(default_factory=list)
+    quoted_max_lines: int = QUOTED_MAX_LINES
+    quoted_max_bytes: int = QUOTED_MAX_BYTES
+    notes: tuple[ReadNote, ...] = ()
 
     @property
     def header_end(self) -> int:
@@ -68,6 +80,13 @@ def plan_encoding(path: Path, fmt: str, options: ReadOptions, scratch: Path) -> 
         head = handle.read(SAMPLE_BYTES)
     bom, _ = bom_encoding(head)
     declared = codec_name(options.encoding, path) if options.encoding else None
+    if declared is not None and is_eight_bit(declared) and is_utf8_beyond_ascii(path):
+        # Valid UTF-8 with accents is not 8-bit text: read as declared, é would load as Ã©.
+        plan = plan_encoding(path, fmt, replace(options, encoding="utf-8"), scratch)
+        note = declared_8bit_is_utf8(path, options.encoding or declared)
+        _log.warning("%s: declared %s, but it is UTF-8: read as UTF-8", path, options.encoding)
+        plan.notes = (*plan.notes, note)
+        return plan
     wide = declared if declared not in (None, "utf-8", "utf-8-sig", "cp1252") else None
     if bom in ("utf-16", "utf-32") and declared is None:
         wide = bom
@@ -219,6 +238,8 @@ def plan_layout(plan: Plan, options: ReadOptions) -> None:
     plan.separator = sep
     plan.skip_rows = options.skip_rows
     plan.header_lines = used
+    plan.quoted_max_lines = options.quoted_max_lines
+    plan.quoted_max_bytes = options.quoted_max_bytes
     plan.columns = header_names(cells)
 
 

@@ -9,17 +9,25 @@ from pathlib import Path
 from typing import Any
 
 from parcours.errors import IngestError
-from parcours.ingest._sniff import MIXED, bom_encoding, decode_cp1252
+from parcours.ingest._sniff import (
+    MIXED,
+    bom_encoding,
+    decode_cp1252,
+    is_eight_bit,
+    is_utf8_beyond_ascii,
+)
 from parcours.ingest.readers._base import (
-    MAX_REJECT_TEXT,
     SAMPLE_BYTES,
     Progress,
     RawRead,
     ReadJob,
+    ReadNote,
     ReadOptions,
     Sink,
     StructuralReject,
     codec_name,
+    declared_8bit_is_utf8,
+    reject_text,
     unique_name,
 )
 from parcours.ingest.readers._values import value_text
@@ -51,6 +59,10 @@ def _read_json(
         head = handle.read(SAMPLE_BYTES)
     bom, _ = bom_encoding(head)
     declared = codec_name(options.encoding, path) if options.encoding else None
+    notes: tuple[ReadNote, ...] = ()
+    if declared is not None and is_eight_bit(declared) and is_utf8_beyond_ascii(path):
+        notes = (declared_8bit_is_utf8(path, options.encoding or declared),)
+        declared = "utf-8"
     counts = {"cp1252": 0, "utf-8": 0}
     lines: Iterator[tuple[int, str]]
     if declared not in (None, "utf-8", "utf-8-sig", "cp1252") or bom in ("utf-16", "utf-32"):
@@ -85,7 +97,7 @@ def _read_json(
                 StructuralReject(
                     number,
                     None,
-                    text[:MAX_REJECT_TEXT],
+                    reject_text(text),
                     f"expected a JSON object, found invalid JSON ({exc.msg} at column {exc.colno})",
                 )
             )
@@ -95,7 +107,7 @@ def _read_json(
                 StructuralReject(
                     number,
                     None,
-                    text[:MAX_REJECT_TEXT],
+                    reject_text(text),
                     f"expected a JSON object, found {_json_kind(record)}",
                 )
             )
@@ -121,6 +133,7 @@ def _read_json(
         columns=list(sink.columns),
         rows_read=rows_read,
         rejects=rejects,
+        notes=notes,
     )
 
 
