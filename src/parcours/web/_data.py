@@ -11,6 +11,7 @@ from parcours.i18n import Lang, t
 __all__ = [
     "cell_customers",
     "channel_choices",
+    "funnel_rows",
     "headline",
     "journey_choices",
     "map_view",
@@ -260,6 +261,22 @@ def stage_funnel(ctx: Any, journey: str, stage: str, filters: Any) -> list[dict[
         return records
 
     rows: list[dict[str, Any]] = ctx.cached(("web.stage_funnel", journey, tuple(steps)), build)
+    return rows
+
+
+def funnel_rows(ctx: Any, steps: list[str], window: str) -> list[dict[str, Any]]:
+    """A funnel over stages picked in order (``parcours.analytics.funnel``)."""
+
+    def build(ws: Any) -> list[dict[str, Any]]:
+        from parcours import analytics as a
+
+        spec: list[Any] = [{"stage": s, "name": s} for s in steps]
+        result = a.funnel(ws.table("interactions"), spec, window=window, mode="ordered").steps
+        frame = result.to_pandas() if hasattr(result, "to_pandas") else result
+        records: list[dict[str, Any]] = frame.to_dict("records")
+        return records
+
+    rows: list[dict[str, Any]] = ctx.cached(("web.funnel", tuple(steps), window), build)
     return rows
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from parcours.web._core import Page, guard, render
 from parcours.web._data import (
     channel_choices,
+    funnel_rows,
     journey_choices,
     persona_choices,
     stage_labels,
@@ -45,8 +46,7 @@ def funnel_page(
     window: Annotated[str, Query(max_length=20)] = "30d",
 ) -> Response:
     """Build a funnel by picking stages in order (``parcours.analytics.funnel``)."""
-    from parcours.api.routers.analytics import funnel
-    from parcours.errors import ApiError, ParcoursError
+    from parcours.errors import ParcoursError
     from parcours.i18n import t
     from parcours.render import charts
 
@@ -66,17 +66,8 @@ def funnel_page(
     error = None
     chart = ""
     try:
-        table = funnel(
-            request,
-            steps=chosen,
-            window=window,
-            mode="ordered",
-            stages=True,
-            exclude=[],
-            breakdown=None,
-        )
-        rows = table.rows
-    except (ApiError, ParcoursError) as exc:
+        rows = funnel_rows(page.ctx, chosen, window)
+    except ParcoursError as exc:
         error = str(exc)
     if rows:
         chart = charts.inline(
