@@ -136,3 +136,69 @@ class QuarantinePage(BasePage):
             [str(c) for c in body.nth(i).locator("td").all_inner_texts()]
             for i in range(body.count())
         ]
+
+
+class FacilitatorPage(BasePage):
+    def open_session(
+        self, name: str, people: str, tables: int, rounds: int, questions: list[str]
+    ) -> str:
+        self.open("/workshop/new")
+        self.page.fill("#ws-name", name)
+        self.page.fill("#ws-people", people)
+        self.page.fill("#ws-tables", str(tables))
+        self.page.fill("#ws-rounds", str(rounds))
+        self.page.fill("#ws-questions", "\n".join(questions))
+        self.page.click("main form button[type=submit]")
+        self.page.wait_for_url(re.compile(r".*/workshop/[A-Z0-9]{6}/facilitate"))
+        return str(self.page.locator("[data-join-code]").inner_text()).strip()
+
+    def wait_ideas(self, n: int) -> None:
+        self.page.wait_for_function(
+            f"document.querySelectorAll('[data-testid=live-ideas] [data-idea]').length >= {n}",
+            timeout=30_000,
+        )
+
+    def close_round(self) -> None:
+        self.page.click("[data-control=close-round]")
+        self.page.wait_for_load_state("networkidle")
+
+    def round(self) -> int:
+        return int(str(self.page.locator("#live [data-round]").get_attribute("data-round")))
+
+
+class ParticipantPage(BasePage):
+    def join(self, code: str, name: str) -> None:
+        self.open("/workshop/join")
+        self.page.fill("#join-code", code)
+        self.page.fill("#join-person", name)
+        self.page.click("main form button[type=submit]")
+        self.page.wait_for_url(re.compile(rf".*/workshop/{code}$"))
+
+    def name(self) -> str:
+        return str(self.page.locator("#table-live h1").inner_text()).split(" ", 1)[1]
+
+    def question(self) -> str:
+        return str(self.page.locator("[data-question]").inner_text()).strip()
+
+    def table(self) -> int:
+        return int(str(self.page.locator("[data-table]").get_attribute("data-table")))
+
+    def post(self, text: str, stage: str) -> None:
+        before = self.page.locator("#table-live [data-idea]").count()
+        self.page.fill("#idea-text", text)
+        self.page.select_option("#idea-stage", stage)
+        self.page.click("[data-control=post-idea]")
+        self.page.wait_for_function(
+            f"document.querySelectorAll('#table-live [data-idea]').length > {before}"
+        )
+
+    def vote_first(self) -> None:
+        self.page.wait_for_load_state("networkidle")
+        dots = self.page.locator("[data-dots]").get_attribute("data-dots")
+        self.page.locator("[data-vote]").first.click()
+        self.page.wait_for_function(
+            f"document.querySelector('[data-dots]').dataset.dots !== '{dots}'"
+        )
+
+    def wait_round(self, n: int) -> None:
+        self.page.wait_for_selector(f"[data-round='{n}']", timeout=30_000)

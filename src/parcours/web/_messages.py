@@ -317,6 +317,84 @@ register(
         "web.quarantine.all": {"fr": "toutes les lignes", "en": "all rows"},
         # workshop
         "web.workshop.title": {"fr": "Atelier", "en": "Workshop"},
+        "web.workshop.new": {"fr": "Préparer un world café", "en": "Plan a world café"},
+        "web.workshop.default_name": {"fr": "World café", "en": "World café"},
+        "web.workshop.name": {"fr": "Nom de l'atelier", "en": "Name of the workshop"},
+        "web.workshop.people": {"fr": "Participants", "en": "Participants"},
+        "web.workshop.people_help": {
+            "fr": "Une personne par ligne : nom ; service ; hôte (oui si elle tient une table).",
+            "en": "One person per line: name; department; host (yes if they keep a table).",
+        },
+        "web.workshop.tables": {"fr": "Tables", "en": "Tables"},
+        "web.workshop.rounds": {"fr": "Tours", "en": "Rounds"},
+        "web.workshop.questions": {
+            "fr": "Questions (une par tour)",
+            "en": "Questions (one per round)",
+        },
+        "web.workshop.open": {"fr": "Ouvrir la session", "en": "Open the session"},
+        "web.workshop.code": {"fr": "Code", "en": "Code"},
+        "web.workshop.show_code": {
+            "fr": "Affichez ce code : les participants le saisissent sur leur téléphone.",
+            "en": "Show this code: participants type it on their phone.",
+        },
+        "web.workshop.join_at": {"fr": "Page à ouvrir :", "en": "Page to open:"},
+        "web.workshop.round_of": {
+            "fr": "Tour {round} sur {rounds}",
+            "en": "Round {round} of {rounds}",
+        },
+        "web.workshop.ended": {"fr": "Atelier terminé", "en": "Workshop over"},
+        "web.workshop.joined": {
+            "fr": "{n} participants connectés sur {total}",
+            "en": "{n} of {total} participants connected",
+        },
+        "web.workshop.table": {"fr": "Table {n}", "en": "Table {n}"},
+        "web.workshop.dots": {"fr": "{n} gommettes", "en": "{n} dots"},
+        "web.workshop.no_idea": {"fr": "Pas encore d'idée.", "en": "No idea yet."},
+        "web.workshop.saved": {
+            "fr": "{n} idées versées au plan (plan/ideas.yaml).",
+            "en": "{n} ideas written to the plan (plan/ideas.yaml).",
+        },
+        "web.workshop.close_round": {
+            "fr": "Clore le tour (les idées vont au plan, on change de table)",
+            "en": "Close the round (ideas go to the plan, people change tables)",
+        },
+        "web.workshop.close_last": {
+            "fr": "Clore le dernier tour et terminer",
+            "en": "Close the last round and finish",
+        },
+        "web.workshop.join": {"fr": "Rejoindre un atelier", "en": "Join a workshop"},
+        "web.workshop.your_name": {
+            "fr": "Votre nom (comme sur la liste)",
+            "en": "Your name (as on the list)",
+        },
+        "web.workshop.bad_code": {
+            "fr": "Ce code ne correspond à aucun atelier ouvert.",
+            "en": "This code matches no open workshop.",
+        },
+        "web.workshop.bad_name": {
+            "fr": "Ce nom n'est pas sur la liste de l'atelier.",
+            "en": "This name is not on the workshop's list.",
+        },
+        "web.workshop.unknown": {
+            "fr": "Aucun atelier ouvert avec le code {code}.",
+            "en": "No open workshop with the code {code}.",
+        },
+        "web.workshop.hello": {"fr": "Bonjour {name}", "en": "Hello {name}"},
+        "web.workshop.thanks": {
+            "fr": "L'atelier est terminé : merci, vos idées sont dans le plan.",
+            "en": "The workshop is over: thank you, your ideas are in the plan.",
+        },
+        "web.workshop.your_table": {"fr": "Votre table : {n}", "en": "Your table: {n}"},
+        "web.workshop.host": {"fr": "vous êtes l'hôte", "en": "you are the host"},
+        "web.workshop.your_idea": {"fr": "Votre idée", "en": "Your idea"},
+        "web.workshop.post": {"fr": "Proposer", "en": "Post"},
+        "web.workshop.table_ideas": {"fr": "Idées de la table", "en": "The table's ideas"},
+        "web.workshop.dots_left": {
+            "fr": "{n} gommettes sur {total} à placer",
+            "en": "{n} of {total} dots left",
+        },
+        "web.workshop.vote": {"fr": "Voter", "en": "Vote"},
+        "web.workshop.vote_for": {"fr": "Voter pour « {idea} »", "en": "Vote for “{idea}”"},
         "web.workshop.none": {
             "fr": "Aucune session d'atelier n'est ouverte pour l'instant.",
             "en": "No workshop session is open for now.",
