@@ -202,3 +202,61 @@ class ParticipantPage(BasePage):
 
     def wait_round(self, n: int) -> None:
         self.page.wait_for_selector(f"[data-round='{n}']", timeout=30_000)
+
+
+class PlanPage(BasePage):
+    def first_of_class(self, code: str) -> str:
+        row = self.page.locator(f"tr[data-idea-row]:has(td[data-class={code}])").first
+        return str(row.get_attribute("data-idea-row"))
+
+    def move(self, idea: str, gain: int, effort: int) -> None:
+        row = self.page.locator(f"tr[data-idea-row='{idea}']")
+        row.locator("select[name=gain]").select_option(str(gain))
+        row.locator("select[name=effort]").select_option(str(effort))
+        row.locator("button[type=submit]").click()
+        self.page.wait_for_url(re.compile(rf".*/plan\?idea={idea}.*"))
+        self.page.wait_for_load_state("networkidle")
+
+    def class_of(self, idea: str) -> str:
+        cell = self.page.locator(f"tr[data-idea-row='{idea}'] td[data-class]")
+        return str(cell.get_attribute("data-class"))
+
+    def team_of(self, idea: str) -> str:
+        return str(self.page.locator(f"tr[data-idea-row='{idea}'] td").nth(5).inner_text()).strip()
+
+    def evidence(self, idea: str) -> str:
+        return str(self.page.locator(f"[data-evidence='{idea}']").inner_text())
+
+    def gantt(self) -> str:
+        return str(self.page.locator("[data-testid=gantt]").inner_html())
+
+    def set_capacity(self, team: str, days: int) -> None:
+        self.page.fill(f"input[name=cap_{team}]", str(days))
+        self.page.click("[data-control=replan]")
+        self.page.wait_for_load_state("networkidle")
+
+    def first_sheet(self) -> str:
+        return str(self.page.locator("[data-sheet]").first.get_attribute("data-sheet"))
+
+
+class KpiPage(BasePage):
+    def rows(self) -> list[dict[str, str]]:
+        body = self.page.locator("[data-testid=kpis] tbody tr[data-kpi]")
+        out = []
+        for i in range(body.count()):
+            cells = body.nth(i).locator("td").all_inner_texts()
+            out.append(
+                {
+                    "baseline": cells[2],
+                    "target": cells[3],
+                    "latest": cells[4],
+                    "interval": cells[5],
+                    "status": str(
+                        body.nth(i).locator("td[data-status]").get_attribute("data-status")
+                    ),
+                }
+            )
+        return out
+
+    def uplift_rows(self) -> int:
+        return int(self.page.locator("[data-testid=uplifts] tbody tr").count())

@@ -43,7 +43,9 @@ def test_a_viewer_has_no_write_control_and_the_api_refuses_writes(browser_page, 
     assert page.locator("a[href='/ingest']").count() == 0
     page.goto(f"{web_server.url}/journeys/{journey}/cell?stage=quote")
     assert page.locator("[data-control=export]").count() == 0
-    watched.shot("7-viewer-map")
+    page.goto(f"{web_server.url}/plan")
+    assert page.locator("[data-control=rescore]").count() == 0
+    watched.shot("7-viewer-plan")
     csrf = page.locator("meta[name=csrf-token]").get_attribute("content")
     headers = {"X-CSRF-Token": csrf}
     api = page.request

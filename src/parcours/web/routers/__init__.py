@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from parcours.web.routers import analyses, home, ingest, journeys, workshop
+from parcours.web.routers import analyses, home, ingest, journeys, plan, workshop
 
 __all__ = ["ROUTERS"]
 
@@ -13,5 +13,6 @@ ROUTERS: list[APIRouter] = [
     journeys.router,
     analyses.router,
     ingest.router,
+    plan.router,
     workshop.router,
 ]

@@ -26,6 +26,15 @@ def _safe_next(target: str | None, role: str) -> str:
     return target
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    from fastapi.responses import FileResponse
+
+    from parcours.web._core import HERE
+
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
+
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
     page = guard(request, None)
