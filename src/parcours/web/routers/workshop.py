@@ -244,6 +244,7 @@ def _table_context(page: Page, session: WorkshopSession) -> dict[str, Any]:
         "title": session.name,
         "s": session,
         "person": person,
+        "display_name": person or page.user.name,
         "seat": seat,
         "table": table,
         "ideas": session.table_ideas(table) if table else [],
