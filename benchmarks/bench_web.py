@@ -1,5 +1,6 @@
 """Web: the journey map page of a demo workspace (100k customers at scale 1), through a real
-uvicorn server and a signed-in browser session: first load (nothing cached) and a reload.
+uvicorn server and a signed-in browser session: the first load with nothing cached (cold), a
+reload, and the first load after the server's start-up warm-up (``parcours.web._warm``).
 
 Target: the map page in < 2 s at 100k customers.
 """
@@ -16,6 +17,8 @@ from pathlib import Path
 
 
 def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
+    from functools import partial
+
     import httpx
     import uvicorn
     from rich.console import Console
@@ -25,6 +28,7 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
     from parcours.api._serve import _config
     from parcours.demo.run import run_demo
     from parcours.web import mount
+    from parcours.web._warm import warm_up
     from parcours.workspace import Workspace
 
     customers = max(2_000, int(100_000 * scale))
@@ -37,7 +41,7 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
             accounts.add_user("bench", "viewer", "correct horse battery")
             accounts.dispose()
             journey = ws.journey_files()[0].stem
-        app = create_app(root, ServerOptions(), mounts=[mount])
+        app = create_app(root, ServerOptions(), mounts=[partial(mount, warm=False)])
         server = uvicorn.Server(_config(app, "127.0.0.1", 0, "warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -53,17 +57,26 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
                 answer = client.get(f"/journeys/{journey}")
                 timings.append(time.perf_counter() - start)
                 answer.raise_for_status()
+            ctx = app.state.ctx
+            ctx.changed()  # forget everything, as a new server would
+            start = time.perf_counter()
+            warm_up(ctx)
+            warming = time.perf_counter() - start
+            start = time.perf_counter()
+            client.get(f"/journeys/{journey}").raise_for_status()
+            warmed = time.perf_counter() - start
         server.should_exit = True
         thread.join(timeout=10)
         table.add_row(
             "web-map",
             "GET /journeys/{id} (web page)",
             f"{customers:,} customers",
-            f"{timings[0]:.2f} s",
+            f"{warmed:.2f} s",
             "-",
-            f"first {timings[0]:.2f} s, reload {min(timings[1:]):.2f} s",
+            f"after warm-up {warmed:.2f} s; cold {timings[0]:.2f} s; reload {min(timings[1:]):.2f} s",
             "< 2 s at 100k",
-            f"first load computes the map's numbers; reloads come from the server's cache; {load}",
+            f"warm-up at start-up {warming:.1f} s (background); cold = first load with nothing "
+            f"cached (map_data dominates); {load}",
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)

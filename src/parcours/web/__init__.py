@@ -28,12 +28,22 @@ STATIC_DIR = HERE / "static"
 TEMPLATES_DIR = HERE / "templates"
 
 
-def mount(app: FastAPI) -> None:
-    """Add the pages (``/``, ``/login``, ``/journeys/...``) and ``/static`` to an API application."""
+def mount(app: FastAPI, *, warm: bool = True) -> None:
+    """Add the pages (``/``, ``/login``, ``/journeys/...``) and ``/static`` to an API application.
+
+    ``warm``: compute the home page's and each map's numbers (default filters, the workspace's
+    language) in a background thread at start-up, so the first visitor does not wait for them.
+    """
+    import threading
+
     from fastapi.staticfiles import StaticFiles
 
+    from parcours.web._warm import warm_up
     from parcours.web.routers import ROUTERS
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="web-static")
     for router in ROUTERS:
         app.include_router(router, include_in_schema=False)
+    ctx = getattr(app.state, "ctx", None)
+    if warm and ctx is not None:
+        threading.Thread(target=warm_up, args=(ctx,), name="parcours-web-warm", daemon=True).start()
