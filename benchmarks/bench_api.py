@@ -78,7 +78,18 @@ def measure(workspace: Path, clients: int = CLIENTS, per_client: int = REQUESTS_
     url = f"http://127.0.0.1:{port}"
     log = (DATA / "bench_api_server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "parcours", "serve", "-w", str(workspace), "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "parcours",
+            "serve",
+            "-w",
+            str(workspace),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         stdout=log,
         stderr=log,
     )
@@ -94,7 +105,9 @@ def measure(workspace: Path, clients: int = CLIENTS, per_client: int = REQUESTS_
                 raise RuntimeError(f"the server did not start (see {log.name})")
             time.sleep(0.2)
         started = time.perf_counter()
-        cold = httpx.get(f"{url}{MATRIX}", headers={"Authorization": f"Bearer {token}"}, timeout=300)
+        cold = httpx.get(
+            f"{url}{MATRIX}", headers={"Authorization": f"Bearer {token}"}, timeout=300
+        )
         cold_seconds = time.perf_counter() - started
         cold.raise_for_status()
         began = time.perf_counter()

@@ -88,6 +88,28 @@ def fmt_date(value: Any, lang: Lang) -> str:
     return str(value)
 
 
+_MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}  # fmt: skip
+
+
+def fmt_month(value: Any, lang: Lang) -> str:
+    """A month the reader's way: « septembre 2026 », "September 2026"."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    if isinstance(value, dt.date):
+        return f"{_MONTHS[lang][value.month - 1]} {value.year}"
+    return fmt_date(value, lang)
+
+
 _env = Environment(
     loader=FileSystemLoader(HERE / "templates"),
     autoescape=select_autoescape(["html", "j2"]),
@@ -251,6 +273,7 @@ def render(
         "num": lambda v, d=None: fmt_number(v, lang, d),
         "pct": lambda v, d=1: fmt_percent(v, lang, d),
         "day": lambda v: fmt_date(v, lang),
+        "month": lambda v: fmt_month(v, lang),
         "filters": page.filters,
         "path": page.request.url.path,
         "other_lang": "en" if lang == "fr" else "fr",
