@@ -31,6 +31,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _token(workspace: Path) -> str:
     from parcours.accounts import Accounts
     from parcours.workspace import Workspace
@@ -111,8 +117,10 @@ def measure(workspace: Path, clients: int = CLIENTS, per_client: int = REQUESTS_
         cold_seconds = time.perf_counter() - started
         cold.raise_for_status()
         began = time.perf_counter()
+        cpu_before = _cpu_seconds(server.pid)
         latencies, errors = asyncio.run(_load(url, token, clients, per_client))
         wall = time.perf_counter() - began
+        server_cpu = _cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -131,6 +139,7 @@ def measure(workspace: Path, clients: int = CLIENTS, per_client: int = REQUESTS_
         "wall": wall,
         "cold": cold_seconds,
         "rows": cold.json()["n"],
+        "server_cpu_ms": 1000 * server_cpu / max(1, len(latencies)),
     }
 
 
@@ -152,5 +161,6 @@ def run(table, scale: float) -> None:  # type: ignore[no-untyped-def]
         f"{result['requests'] / result['wall']:,.0f} req/s",
         "p99 <= 500 ms, 0 errors",
         f"{result['errors']} errors; max {result['max'] * 1000:.0f} ms; "
+        f"server CPU {result['server_cpu_ms']:.1f} ms/request; "
         f"cold first request {result['cold']:.2f} s; {load}",
     )

@@ -21,13 +21,13 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "parcours"
 
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "i18n", "_intervals", "_progress", "schemas"}),
+    frozenset({"errors", "i18n", "_intervals", "_progress", "_version", "schemas"}),
     frozenset({"model"}),
     frozenset({"warehouse"}),
     frozenset({"ingest"}),
     frozenset({"workspace"}),
     frozenset({"analytics", "voc", "lifecycle", "personas", "plan"}),
-    frozenset({"orchestrate"}),
+    frozenset({"orchestrate", "accounts"}),
     frozenset({"render"}),
     frozenset({"demo"}),
     frozenset({"cli", "api", "web"}),

@@ -70,16 +70,24 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("voc/__init__.py", "AttributeError"): "module __getattr__ must raise AttributeError",
     ("warehouse/__init__.py", "AttributeError"): "module __getattr__ must raise AttributeError",
     ("lifecycle/_btyd.py", "NotImplementedError"): "abstract methods of the BTYD model family",
+    ("ingest/readers/_exact.py", "StopIteration"): "an iterator's end (the iterator protocol)",
     # pydantic, outside decorated validators (Annotated validators of the model's types)
     ("model/_types.py", "_fail"): "returns a PydanticCustomError for an Annotated validator",
     ("model/_journey.py", "PydanticCustomError"): "pydantic's own error, in Annotated validators",
     ("model/_types.py", "from_exception_data"): "pydantic's ValidationError, read by the loader",
     ("model/_journey.py", "from_exception_data"): "pydantic's ValidationError, read by the loader",
     ("model/_yaml.py", "error"): "the ModelError or MappingError class the caller passes in",
+    ("plan/_ideas.py", "_fail"): "returns a PydanticCustomError for an Annotated validator",
+    ("plan/_ideas.py", "from_exception_data"): "pydantic's ValidationError, read by the loader",
+    ("api/routers/capabilities.py", "ValueError"): "an Annotated (AfterValidator) query check: 422",
+    ("api/routers/public.py", "ValueError"): "an Annotated (AfterValidator) body check: 422",
     # scikit-learn's estimator contract (parametrize_with_checks expects ValueError)
     ("personas/_model.py", "ValueError"): "scikit-learn estimator: invalid parameters and data",
     # third-party protocols
     ("cli/cmd_analytics.py", "UsageError"): "click's own error for a bad command line",
+    ("cli/cmd_plan.py", "BadParameter"): "click's own error for a bad option value",
+    ("api/routers/public.py", "RequestValidationError"): "FastAPI's 422, rendered as a problem",
+    ("api/_middleware.py", "_BodyError"): "caught by the same middleware: a 408/413 problem",
     # what only a bug in parcours can raise
     ("i18n.py", "KeyError"): "a text missing from the catalogue (callers may test `key in`)",
     ("i18n.py", "ValueError"): "a package's catalogue defines a text twice or in one language",
@@ -88,7 +96,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("demo/_simulate.py", "AssertionError"): "bounded redraw loops that always end",
     ("render/charts.py", "ValueError"): "a chart called without its column names (a caller bug)",
     # caught by their callers and turned into an HTTP status or a ledger failure
-    ("orchestrate/_http.py", "ValueError"): "an oversized body: the handler answers 413",
     ("orchestrate/channels/http.py", "ValueError"): "no webhook URL: the send fails in the ledger",
 }
 

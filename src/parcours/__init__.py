@@ -8,6 +8,7 @@ Importing parcours has no side effect: no engine is started, no file is opened.
 
 from __future__ import annotations
 
+from parcours._version import __version__
 from parcours.errors import (
     IngestError,
     MappingError,
@@ -16,8 +17,6 @@ from parcours.errors import (
     WarehouseError,
     WorkspaceError,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "IngestError",

@@ -55,6 +55,10 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "  warning: {file} is UTF-8 although the mapping declares the encoding {declared}; "
         "read as UTF-8 (read as {declared}, « é » would become « Ã© »)",
     },
+    "ingest.note.merged": {
+        "fr": "  {file} : {cells} cellules fusionnées remplies avec la valeur de leur fusion",
+        "en": "  {file}: {cells} merged cells filled with the value of their merge",
+    },
     "ingest.see_quarantine": {
         "fr": "Voir les lignes rejetées : parcours quarantine",
         "en": "See the rejected rows: parcours quarantine",

@@ -427,3 +427,37 @@ def test_the_report_is_written_in_the_background(served):
         page = viewer.get(state["result"]["url"])
         assert page.status_code == 200
         assert "<html" in page.text[:500].lower()
+
+
+def test_erasure_runs_as_an_admin_job(demo_workspace, tmp_path):
+    from tests.api.conftest import serve_copy, stop
+
+    from parcours.workspace import Workspace
+
+    running = serve_copy(demo_workspace, tmp_path / "ws")
+    try:
+        with running.client("admin") as admin:
+            job = admin.post("/api/v1/erase", json={"customers": []})
+            assert_problem(job, 422)
+            people = admin.get("/api/v1/lifecycle/targets").json()["rows"]
+            person = people[0]["customer_id"]
+            started = admin.post("/api/v1/erase", json={"customers": [person]})
+            assert started.status_code == 202, started.text
+            for _ in range(1200):
+                state = admin.get(f"/api/v1/jobs/{started.json()['id']}").json()
+                if state["status"] in ("done", "failed"):
+                    break
+                time.sleep(0.1)
+            assert state["status"] == "done", state
+            assert state["result"]["not_found"] == []
+            assert sum(state["result"]["warehouse_rows"].values()) > 0
+            # the answers cached before are stale: the person is gone from the targets
+            after = admin.get("/api/v1/lifecycle/targets").json()["rows"]
+            assert person not in {r["customer_id"] for r in after}
+        with Workspace.open(running.root) as ws:
+            assert (
+                ws.table("customers").filter(lambda t: t.customer_id == person).count().execute()
+                == 0
+            )
+    finally:
+        stop(running.server)

@@ -3,10 +3,19 @@ JSON Lines, YAML and workbooks. The files are written by cases/make_trust_cases.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from parcours.cli import cli
+from parcours.errors import MappingError, ModelError
+from parcours.ingest import load_mapping, mapping_from_dict
 from parcours.ingest.readers import ReadOptions, read_raw
+from parcours.model import load_journey
 from parcours.warehouse import Warehouse
 from parcours.workspace import Workspace
 
@@ -122,8 +131,6 @@ def test_invisible_characters_are_stripped_from_ids(workspace: Workspace) -> Non
 
 
 def test_the_plausible_dates_are_a_mapping_setting(workspace: Workspace) -> None:
-    from parcours.ingest import mapping_from_dict
-
     spec = {
         "target": "transactions",
         "source": "shop",
@@ -146,8 +153,6 @@ def test_the_plausible_dates_are_a_mapping_setting(workspace: Workspace) -> None
 def test_nan_and_huge_numbers_in_an_integer_column_are_rejected_not_fatal(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    from parcours.ingest import mapping_from_dict
-
     path = tmp_path / "counts.csv"
     path.write_text("id;n\nA;3\nB;NaN\nC;1e30\nD;inf\n", encoding="utf-8")
     spec = {
@@ -161,9 +166,6 @@ def test_nan_and_huge_numbers_in_an_integer_column_are_rejected_not_fatal(
 
 
 def test_mappings_without_the_new_settings_keep_their_fingerprint() -> None:
-    import hashlib
-
-    from parcours.ingest import load_mapping
 
     mapping = load_mapping(TRUST / "crm.yaml")
     data = mapping.model_dump(mode="json", by_alias=True)
@@ -174,3 +176,115 @@ def test_mappings_without_the_new_settings_keep_their_fingerprint() -> None:
         update={"read": mapping.read.model_copy(update={"quoted_max_lines": 5})}
     )
     assert limited.fingerprint() != before
+
+
+# -- YAML, JSON Lines, workbooks (item 9) -------------------------------------------------------
+
+DEEP = "target: interactions\nidentifiers: {crm_id: a}\nx: " + "[" * 50_000 + "]" * 50_000 + "\n"
+LAUGHS = (
+    "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}' if i else 'x'] * 9)}]\n" for i in range(9))
+    + "target: interactions\nidentifiers: {crm_id: a}\nrequired: *l8\n"
+)
+
+
+def test_a_50000_deep_yaml_gives_an_error_with_its_place(tmp_path: Path) -> None:
+
+    path = tmp_path / "deep.yaml"
+    path.write_text(DEEP, encoding="utf-8")
+    for load, error in ((load_mapping, MappingError), (load_journey, ModelError)):
+        with pytest.raises(error) as caught:
+            load(path)
+        (problem,) = caught.value.problems
+        assert (problem.file, problem.line, problem.column) == (str(path), 3, 204)
+        assert (problem.expected, problem.found) == (
+            "at most 200 levels of nesting",
+            "deeper nesting",
+        )
+
+
+def test_yaml_aliases_that_multiply_are_refused(tmp_path: Path) -> None:
+
+    path = tmp_path / "laughs.yaml"
+    path.write_text(LAUGHS, encoding="utf-8")
+    with pytest.raises(MappingError, match="at most 1,000,000 values once aliases are expanded"):
+        load_mapping(path)
+
+
+def test_the_cli_answers_a_deep_mapping_with_an_error_not_a_traceback(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(DEEP, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["ingest", str(TRUST / "values.csv"), "-m", str(path), "-w", str(workspace.root)],
+    )
+    assert result.exit_code != 0
+    assert "at most 200 levels of nesting" in result.output
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, RecursionError)
+
+
+def test_broken_json_lines_are_quarantined_one_by_one(workspace: Workspace, tmp_path: Path) -> None:
+    good = '{"client": "C%d", "ts": "2026-01-03T09:15:00+01:00", "code": "WEB_DEVIS"}'
+    lines = [
+        good % 1,
+        '{"client": "C2", "ts": "2026-01-03T09:16:00+01:00", "code": "WEB_DEV',
+        '{"client": "C3", "x": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        '{"client": "\\ud800", "ts": "2026-01-03T09:15:00+01:00"}',
+        '{"client": "C5", "n": 1' + "0" * 5_000 + "}",
+        "[1, 2]",
+        good % 7,
+        '{"client": "C\\u00008", "ts": "2026-01-03T09:15:00+01:00"}',
+    ]
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (report,) = workspace.ingest([path], mapping=TRUST / "events.yaml")
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (8, 3, 5)
+    reasons = {row: reason for row, _column, _value, reason in _quarantine(workspace)}
+    assert sorted(reasons) == [2, 3, 4, 5, 6]
+    assert reasons[2].startswith("expected a JSON object, found invalid JSON (Unterminated")
+    assert "nested too deep" in reasons[3]
+    assert "lone surrogate" in reasons[4]
+    assert "4300 digits" in reasons[5]
+    assert reasons[6] == "expected a JSON object, found an array"
+    ids = {v for (v,) in workspace.warehouse.fetchall("SELECT value FROM identities")}
+    assert ids == {"C1", "C7", "C8"}  # the NUL of C\x008 is stripped
+
+
+def test_merged_workbook_cells_are_filled_from_their_merge(workspace: Workspace) -> None:
+    (report,) = workspace.ingest([TRUST / "merged.xlsx"], mapping=TRUST / "merged.yaml")
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (4, 4, 0)
+    rows = workspace.warehouse.fetchall(
+        "SELECT i.value, count(*) FROM interactions x JOIN identities i USING (customer_id) "
+        "GROUP BY 1 ORDER BY 1"
+    )
+    assert rows == [("C1", 3), ("C2", 1)]
+    (note,) = report.notes
+    assert note.text("en") == "  merged.xlsx: 2 merged cells filled with the value of their merge"
+    assert note.text("fr").startswith("  merged.xlsx : 2 cellules fusionnées remplies")
+
+
+def test_merged_cells_away_from_the_corner_are_filled(tmp_path: Path) -> None:
+    path = tmp_path / "offset.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["C3"], sheet["D3"], sheet["E3"] = "id", "a", "b"
+    sheet["C4"], sheet["D4"] = "x", "1"
+    sheet["D5"] = "2"
+    sheet["D6"] = "m"
+    sheet.merge_cells("C4:C6")
+    sheet.merge_cells("D6:E6")
+    book.save(path)
+    wh = Warehouse(None)
+    try:
+        read = read_raw(wh, path, ReadOptions(), "stg")
+        assert wh.fetchall("SELECT __row, id, a, b FROM stg ORDER BY 1") == [
+            (4, "x", "1", None),
+            (5, "x", "2", None),
+            (6, "x", "m", "m"),
+        ]
+        assert read.notes[0].values == (("file", "offset.xlsx"), ("cells", "3"))
+    finally:
+        wh.close()

@@ -30,6 +30,7 @@ def cohort(alive: list[int], years: int = 8) -> pd.DataFrame:
 )
 def test_reproduces_the_papers_estimates(alive: list[int], alpha: float, beta: float) -> None:
     model = ShiftedBetaGeometric().fit(cohort(alive))
+    assert not model.geometric_
     assert model.params_["alpha"] == pytest.approx(alpha, abs=0.001)
     assert model.params_["beta"] == pytest.approx(beta, abs=0.001)
 
@@ -133,6 +134,7 @@ def test_no_heterogeneity_is_the_geometric_limit_and_stays_finite() -> None:
     model = ShiftedBetaGeometric().fit(rows)
     a, b = model.params_["alpha"], model.params_["beta"]
     assert a / (a + b) == pytest.approx(0.05, rel=0.05)
+    assert model.geometric_
     t = np.arange(0, 40)
     assert np.allclose(model.survival(t), 0.95**t, atol=0.01)
     assert np.all(np.isfinite(model.derl(np.arange(10), 0.01)))

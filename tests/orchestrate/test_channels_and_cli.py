@@ -18,6 +18,8 @@ import pytest
 from click.testing import CliRunner
 from tests.orchestrate._helpers import make_workspace, people, signups
 
+from parcours.accounts import Accounts
+from parcours.api import serve_public
 from parcours.cli import cli
 from parcours.orchestrate import (
     Message,
@@ -27,7 +29,6 @@ from parcours.orchestrate import (
     library_files,
     load_scenario,
 )
-from parcours.orchestrate._http import serve
 from parcours.workspace import Workspace
 
 
@@ -128,19 +129,30 @@ def test_events_endpoint_deduplicates_by_event_id(tmp_path: Path, sink) -> None:
     )
     orch = from_workspace(ws)
     orch.upsert_contacts(people(3, prefix="h"))
-    server = serve(orch, "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{server.server_address[1]}/events"
+    accounts = Accounts.for_workspace(ws)
+    intake = {"Authorization": f"Bearer {accounts.create_intake_token('test')[1]}"}
+    accounts.dispose()
+    server = serve_public(ws.root, "127.0.0.1", 0, orchestrator=orch)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    url = f"{base}/api/v1/events"
     body = "\n".join(json.dumps(e) for e in signups(people(3, prefix="h"), time.time())).encode()
     try:
         answers = []
         for _ in range(2):
-            with urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST")) as r:
+            request = urllib.request.Request(url, data=body, method="POST", headers=intake)
+            with urllib.request.urlopen(request) as r:
                 answers.append(json.loads(r.read()))
-        bad = urllib.request.Request(url, data=b'{"customer_id": "x"}', method="POST")
+        bad = urllib.request.Request(
+            url, data=b'{"customer_id": "x"}', method="POST", headers=intake
+        )
         with pytest.raises(urllib.error.HTTPError) as info:
             urllib.request.urlopen(bad)
-        assert info.value.code == 400
-        with urllib.request.urlopen(url.replace("/events", "/unsubscribe/abc")) as r:
+        assert info.value.code == 422
+        anonymous = urllib.request.Request(url, data=body, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(anonymous)  # no intake token, nothing is read
+        assert info.value.code == 401
+        with urllib.request.urlopen(f"{base}/unsubscribe/abc") as r:
             assert b'method="post"' in r.read()  # a GET only shows the button (link scanners)
     finally:
         server.shutdown()
@@ -160,7 +172,7 @@ def test_the_confirmation_button_unsubscribes_and_says_so_on_a_page(tmp_path: Pa
     )
     orch = from_workspace(ws)
     orch.upsert_contacts(people(1, prefix="p"))
-    server = serve(orch, "127.0.0.1", 0)
+    server = serve_public(ws.root, "127.0.0.1", 0, orchestrator=orch)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     token = orch.unsubscribe_token("p0")
     try:

@@ -123,7 +123,7 @@ def test_erase_then_reingest_the_old_exports_leaves_nothing_of_the_person(
     result = runner.invoke(cli, ["erase", cid, "-w", str(ws.root), "--lang", "fr"])
     assert result.exit_code == 0, result.output
     output = result.output
-    assert f"Effacé(e)(s) : {cid}" in output
+    assert f"{cid} : effacé(e)(s) partout." in output
     assert "Entrepôt :" in output
     assert "interactions" in output
     assert "Base opérationnelle :" in output

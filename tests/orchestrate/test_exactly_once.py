@@ -158,7 +158,7 @@ def test_unsubscribe_between_scheduling_and_sending_stops_the_send(
 ) -> None:
     import urllib.request
 
-    from parcours.orchestrate._http import serve
+    from parcours.api import serve_public
 
     ws = make_workspace(tmp_path / "ws", store_url, sink, scenarios=["two_emails.yaml"])
     orch = from_workspace(ws)
@@ -166,7 +166,7 @@ def test_unsubscribe_between_scheduling_and_sending_stops_the_send(
     orch.upsert_contacts(customers)
     orch.set_consent({"customer_id": c["customer_id"]} for c in customers)
     orch.ingest(signups(customers, time.time()))  # scheduled: all due now, no worker yet
-    server = serve(orch, "127.0.0.1", 0)
+    server = serve_public(ws.root, "127.0.0.1", 0, orchestrator=orch)
     port = server.server_address[1]
     leaving = [c["customer_id"] for c in customers[::2]]
     try:

@@ -18,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.orchestrate._helpers import make_workspace, people
 
+from parcours.accounts import Accounts
+from parcours.api import serve_public
 from parcours.errors import OrchestrateError
 from parcours.orchestrate import Event, from_workspace, parse_events
-from parcours.orchestrate._http import serve
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC).timestamp()
 
@@ -99,8 +100,11 @@ def test_a_null_customer_is_never_stored_as_none_through_the_listener(tmp_path: 
     )
     orch = from_workspace(ws)
     orch.upsert_contacts(people(1, prefix="n"))
-    server = serve(orch, "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{server.server_address[1]}/events"
+    accounts = Accounts.for_workspace(ws)
+    intake = {"Authorization": f"Bearer {accounts.create_intake_token('test')[1]}"}
+    accounts.dispose()
+    server = serve_public(ws.root, "127.0.0.1", 0, orchestrator=orch)
+    url = f"http://127.0.0.1:{server.server_address[1]}/api/v1/events"
     bodies = [
         json.dumps(_event(customer_id=None, ts=time.time())).encode(),
         json.dumps(_event(ts=12345)).encode(),
@@ -113,14 +117,18 @@ def test_a_null_customer_is_never_stored_as_none_through_the_listener(tmp_path: 
         answers = []
         for body in bodies:
             with pytest.raises(urllib.error.HTTPError) as info:
-                urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"))
-            answers.append((info.value.code, json.loads(info.value.read())["error"]))
+                urllib.request.urlopen(
+                    urllib.request.Request(url, data=body, method="POST", headers=intake)
+                )
+            answers.append((info.value.code, json.loads(info.value.read())["detail"]))
         good = json.dumps(_event(customer_id="n00000", ts=time.time())).encode()
-        with urllib.request.urlopen(urllib.request.Request(url, data=good, method="POST")) as r:
+        request = urllib.request.Request(url, data=good, method="POST", headers=intake)
+        with urllib.request.urlopen(request) as r:
             assert json.loads(r.read())["received"] == 1
     finally:
         server.shutdown()
-    assert [code for code, _ in answers] == [400] * len(bodies)
+    # what parse_events refuses is 422, a body that is not JSON 400: problems either way
+    assert [code for code, _ in answers] == [422] * (len(bodies) - 1) + [400]
     assert "customer_id" in answers[0][1]
     assert "null" in answers[0][1]
     assert "ts" in answers[1][1]

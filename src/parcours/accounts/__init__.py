@@ -12,7 +12,7 @@ PostgreSQL supported). See docs/security.md for what is stored where.
 
 from __future__ import annotations
 
-import parcours.accounts._messages  # noqa: F401  # registers the package's words
+from parcours.accounts import _messages  # noqa: F401  # registers the package's words
 from parcours.accounts._accounts import (
     ROLES,
     Accounts,

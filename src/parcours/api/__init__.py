@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from parcours.api._app import API_PREFIX, create_app, route_roles
 from parcours.api._context import ServerContext, ServerOptions
-from parcours.api._serve import serve
+from parcours.api._serve import PublicServer, serve, serve_public
 from parcours.errors import ApiError
 
 __all__ = [
     "API_PREFIX",
     "ApiError",
+    "PublicServer",
     "ServerContext",
     "ServerOptions",
     "create_app",
     "route_roles",
     "serve",
+    "serve_public",
 ]

@@ -36,7 +36,7 @@ def create_app(
     """The application serving ``workspace``; ``public_only`` (default: ``options.public_only``)
     keeps the public routes alone. Two applications may share one ``context`` (two listeners).
     ``mounts`` add more to a full application (``parcours.web.mount``: the web pages)."""
-    from parcours import __version__
+    from parcours._version import __version__
     from parcours.api.routers import PUBLIC_ROUTERS, ROUTERS
 
     ctx = context or ServerContext(workspace, options)

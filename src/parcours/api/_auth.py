@@ -9,11 +9,13 @@ origin of this server. Intake routes use :func:`intake_source` instead (per-sour
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -72,13 +74,19 @@ def _bearer(request: Request) -> str | None:
     return value.strip()
 
 
-def _principal(request: Request) -> Principal:
+async def _principal(request: Request) -> Principal:
     ctx = ctx_of(request)
     token = _bearer(request)
     if token is not None:
-        user = ctx.accounts.user_for_token(token)
+        digest = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+        user = ctx.token_user(digest)
         if user is None:
-            raise ApiError(401, "", "expected a valid API token, found an unknown or revoked one")
+            user = await anyio.to_thread.run_sync(ctx.accounts.user_for_token, token)
+            if user is None:
+                raise ApiError(
+                    401, "", "expected a valid API token, found an unknown or revoked one"
+                )
+            ctx.remember_token(digest, user)
         return Principal(user, "token")
     raw = request.cookies.get(cookie_name(ctx))
     if raw:
@@ -86,7 +94,11 @@ def _principal(request: Request) -> Principal:
             secret = _serializer(ctx).loads(raw, max_age=int(SESSION_MAX))
         except BadSignature:
             secret = None
-        session = ctx.accounts.session(str(secret)) if isinstance(secret, str) else None
+        session = (
+            await anyio.to_thread.run_sync(ctx.accounts.session, secret)
+            if isinstance(secret, str)
+            else None
+        )
         if session is not None:
             return Principal(session.user, "session", session)
     raise ApiError(
@@ -122,8 +134,8 @@ def require(role: str) -> Any:
     signed-in role; 401 unknown caller, 403 role too low or CSRF missing); the caller is then
     ``request.state.principal``."""
 
-    def dependency(request: Request) -> Principal:
-        principal = _principal(request)
+    async def dependency(request: Request) -> Principal:
+        principal = await _principal(request)
         if role != "any" and not allows(principal.user.role, role):
             raise ApiError(
                 403,

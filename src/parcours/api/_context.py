@@ -25,6 +25,9 @@ from parcours.errors import ApiError, ParcoursError
 __all__ = ["Job", "Jobs", "ServerContext", "ServerOptions"]
 
 MiB = 1024 * 1024
+# A token found valid is trusted this long without reading the store again: a revocation or a
+# role change made through this server applies at once, one made by the CLI within this time.
+TOKEN_TTL = 5.0
 T = TypeVar("T")
 
 
@@ -137,6 +140,7 @@ class ServerContext:
         self.jobs = Jobs()
         self._warehouse_lock = threading.RLock()
         self._orch: Any = None
+        self._own_orch = True
         self._orch_lock = threading.Lock()
         self.orchestrate_lock = threading.Lock()  # one engine call at a time (SQLite connections)
         self._journey_lock = threading.Lock()
@@ -144,6 +148,7 @@ class ServerContext:
         self._cache_lock = threading.Lock()
         self.version = 0
         self._closed = False
+        self._tokens: dict[str, tuple[Any, float]] = {}
 
     @contextlib.contextmanager
     def warehouse(self) -> Iterator[Any]:
@@ -156,6 +161,27 @@ class ServerContext:
         with self._cache_lock:
             self.version += 1
             self._cache.clear()
+
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """The cached answer for ``key`` in this data version, or None (no lock, no work)."""
+        with self._cache_lock:
+            return self._cache.get((self.version, *key))
+
+    def token_user(self, digest: str) -> Any:
+        """The user a token digest was found to belong to in the last ``TOKEN_TTL`` seconds."""
+        hit = self._tokens.get(digest)
+        if hit is None or hit[1] < time.monotonic():
+            return None
+        return hit[0]
+
+    def remember_token(self, digest: str, user: Any) -> None:
+        if len(self._tokens) > 10_000:
+            self._tokens.clear()
+        self._tokens[digest] = (user, time.monotonic() + TOKEN_TTL)
+
+    def forget_tokens(self) -> None:
+        """Tokens, users or roles changed through this server: check every token again."""
+        self._tokens.clear()
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[Any], T]) -> T:
         """``compute(workspace)`` under the warehouse lock, remembered for this data version."""
@@ -197,12 +223,18 @@ class ServerContext:
                 self._orch = from_workspace(self.workspace, **overrides)
             return self._orch
 
+    def use_orchestrator(self, orchestrator: Any) -> None:
+        """Serve this orchestrator (its owner disposes of it) instead of building one."""
+        with self._orch_lock:
+            self._orch = orchestrator
+            self._own_orch = False
+
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         self.jobs.shutdown()
-        if self._orch is not None:
+        if self._orch is not None and self._own_orch:
             self._orch.store.dispose()
         self.accounts.dispose()
         self.workspace.close()

@@ -14,7 +14,7 @@ from typing import Any
 from parcours.api._context import ServerContext, ServerOptions
 from parcours.errors import ApiError
 
-__all__ = ["app_from_env", "protocol", "serve"]
+__all__ = ["PublicServer", "app_from_env", "protocol", "serve", "serve_public"]
 
 ENV = "PARCOURS_SERVE"
 
@@ -29,34 +29,8 @@ def _configure_logging(level: str) -> None:
 
 
 def protocol() -> type:
-    """uvicorn's h11 protocol, answering the requests it cannot parse (``Content-Length: -1``,
-    bad chunking, oversized headers) with a problem instead of plain text."""
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    class ProblemH11Protocol(H11Protocol):
-        def send_400_response(self, msg: str) -> None:
-            body = json.dumps(
-                {
-                    "type": "about:blank",
-                    "title": "Bad request",
-                    "status": 400,
-                    "detail": f"expected a well-formed HTTP/1.1 request, found: {msg}",
-                }
-            ).encode()
-            event = h11.Response(
-                status_code=400,
-                reason=b"Bad Request",
-                headers=[
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            )
-            self.transport.write(self.conn.send(event))
-            self.transport.write(self.conn.send(h11.Data(data=body)))
-            self.transport.write(self.conn.send(h11.EndOfMessage()))
-            self.transport.close()
+    """The h11 protocol class that answers unparsable requests with a problem."""
+    from parcours.api._protocol import ProblemH11Protocol
 
     return ProblemH11Protocol
 
@@ -169,3 +143,56 @@ def app_from_env() -> Any:
     data = json.loads(os.environ[ENV])
     root = data.pop("workspace")
     return create_app(root, ServerOptions(**data))
+
+
+class PublicServer:
+    """A public listener running in a background thread (``serve_public``)."""
+
+    def __init__(self, server: Any, thread: Any) -> None:
+        self._server = server
+        self._thread = thread
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        host, port = self._server.servers[0].sockets[0].getsockname()[:2]
+        return str(host), int(port)
+
+    def shutdown(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=15)
+
+
+def serve_public(
+    workspace: Path | str,
+    host: str = "127.0.0.1",
+    port: int = 8025,
+    *,
+    orchestrator: Any = None,
+    options: ServerOptions | None = None,
+) -> PublicServer:
+    """Start the public routes (intake with its tokens, unsubscribe, health) of ``workspace`` in
+    a background thread, serving ``orchestrator`` when given (``parcours orchestrate run
+    --http``); ``.shutdown()`` stops them. ``port=0`` picks a free port (``.server_address``)."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from parcours.api._app import create_app
+
+    ctx = ServerContext(workspace, options)
+    if orchestrator is not None:
+        ctx.use_orchestrator(orchestrator)
+    app = create_app(workspace, context=ctx, public_only=True)
+    server = uvicorn.Server(_config(app, host, port, "warning"))
+    thread = threading.Thread(target=server.run, daemon=True, name="parcours-public")
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            ctx.close()
+            raise ApiError(
+                500, "", f"expected the public listener to start on {host}:{port}, found it stopped"
+            )
+        time.sleep(0.02)
+    return PublicServer(server, thread)

@@ -108,7 +108,10 @@ def register(group: click.Group) -> None:
     @click.option("--name", default=None, help="Worker name (default: host-pid).")
     @click.option("--until-idle", is_flag=True, help="Stop when nothing is due.")
     @click.option(
-        "--http", "http", default=None, help="Also serve events/unsubscribe at HOST:PORT."
+        "--http",
+        "http",
+        default=None,
+        help="Also serve the public routes (events with intake tokens, unsubscribe) at HOST:PORT.",
     )
     @click.option("--batch", default=100, show_default=True)
     @click.option(
@@ -131,10 +134,10 @@ def register(group: click.Group) -> None:
         with _orchestrator(workspace, lang) as orch:
             server = None
             if http:
-                from parcours.orchestrate._http import serve
+                from parcours.api import serve_public
 
                 host, _, port = http.rpartition(":")
-                server = serve(orch, host or "127.0.0.1", int(port))
+                server = serve_public(workspace, host or "127.0.0.1", int(port), orchestrator=orch)
             worker = Worker(orch, name=name, batch=batch, poll=poll)
             try:
                 processed = worker.run(until_idle=until_idle)

@@ -10,15 +10,35 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from parcours.errors import IngestError
 from parcours.ingest._load import LoadReport, load_file
 from parcours.ingest._mapping import Mapping, load_mapping, mapping_from_dict
 from parcours.ingest._touchpoints import TouchpointTable
 
-if TYPE_CHECKING:  # the workspace opens the warehouse and calls ingest: typed, not imported
-    from parcours.workspace import Workspace
+if TYPE_CHECKING:
+    from parcours.warehouse import Warehouse
+
+
+class _Settings(Protocol):
+    @property
+    def ingest_memory_limit(self) -> str | None: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+class _Workspace(Protocol):
+    """What ingest needs of a workspace (``parcours.Workspace`` is one; the workspace sits above
+    ingest in the layers, so ingest names the shape, not the class)."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def settings(self) -> _Settings: ...
+    @property
+    def warehouse(self) -> Warehouse: ...
+
 
 __all__ = ["LoadReport", "Mapping", "ingest", "load_mapping", "mapping_from_dict"]
 
@@ -26,7 +46,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def ingest(
-    workspace: Workspace,
+    workspace: _Workspace,
     files: Sequence[Path | str],
     *,
     mapping: Path | str | Mapping | dict[str, Any],

@@ -39,6 +39,7 @@ __all__ = ["ShiftedBetaGeometric"]
 
 F = npt.NDArray[np.float64]
 LOG_MIN, LOG_MAX = -9.0, 12.0  # alpha and beta between 1e-4 and 1.6e5
+POLARISATION_MIN = 1e-3  # below it, churn rates hardly vary across customers
 
 
 def _log_beta(a: F | float, b: F | float) -> F:
@@ -78,8 +79,9 @@ class ShiftedBetaGeometric(BaseEstimator):  # type: ignore[misc]  # sklearn is u
     start of each period: period 0 is the cohort's size), or one row per customer with ``periods``
     (periods started, >= 1) and ``churned`` (cancelled during the last one). Learned: ``params_``
     (``alpha``, ``beta``), ``log_likelihood_``, ``geometric_`` (True when the data show no
-    heterogeneity: every customer churns at about the same rate, alpha and beta reach their bound
-    and the curves are those of one geometric lifetime with churn ``alpha / (alpha + beta)``).
+    heterogeneity: the polarisation ``1 / (alpha + beta + 1)`` is under 0.001, every customer churns
+    at about the same rate ``alpha / (alpha + beta)`` and the curves are those of one geometric
+    lifetime).
     """
 
     def __init__(self, tol: float = 1e-10) -> None:
@@ -154,7 +156,8 @@ class ShiftedBetaGeometric(BaseEstimator):  # type: ignore[misc]  # sklearn is u
         self.params_ = {"alpha": alpha, "beta": beta}
         self.log_likelihood_ = -float(best.fun) * total
         self.n_customers_ = total
-        self.geometric_ = bool(np.max(best.x) > LOG_MAX - 0.5)
+        # polarisation 1 / (alpha + beta + 1): 0 when every customer has the same churn rate
+        self.geometric_ = bool(1.0 / (alpha + beta + 1.0) < POLARISATION_MIN)
         return self
 
     # -- predictions -----------------------------------------------------------------------

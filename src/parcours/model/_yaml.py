@@ -10,6 +10,7 @@ without Python tags, so that a dumped file reads well in a diff and loads back t
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -42,12 +43,97 @@ __all__ = [
 TEXT_NAME = "<text>"
 M = TypeVar("M", bound=BaseModel)
 
+MAX_DEPTH = 200
+"""Levels of nesting a YAML file may have (PyYAML's composer recurses: deeper would overflow)."""
+MAX_VALUES = 1_000_000
+"""Values a YAML document may hold once its aliases are expanded (a "billion laughs" holds 10⁹)."""
+MAX_BYTES = 16 << 20
+"""Size of a YAML file (a journey map or a mapping is a few kilobytes)."""
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, bounded: nesting deeper than :data:`MAX_DEPTH`, or a document that
+    expands past :data:`MAX_VALUES` values, is a composer error with its line and column."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                f"expected at most {MAX_DEPTH} levels of nesting",
+                None,
+                "but found deeper nesting",
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]  # unannotated in types-PyYAML
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_node(self) -> yaml.Node | None:
+        _check_flow_depth(str(self.buffer))
+        root: yaml.Node | None = super().get_single_node()
+        if root is not None and _expanded(root, {}) > MAX_VALUES:
+            raise yaml.composer.ComposerError(
+                f"expected at most {MAX_VALUES:,} values once aliases are expanded",
+                None,
+                "but found more (aliases that multiply each other)",
+                root.start_mark,
+            )
+        return root
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse ``[[[[...`` nesting before PyYAML's scanner sees it: the scanner keeps every open
+    bracket as a possible key and checks them all at each token, hours on a 16 MB file. Brackets
+    are counted even in texts and comments: only a file with more than :data:`MAX_DEPTH` of them
+    left open in a row could be refused wrongly."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            index = match.start()
+            line = text.count("\n", 0, index)
+            column = index - (text.rfind("\n", 0, index) + 1)
+            raise yaml.composer.ComposerError(
+                f"expected at most {MAX_DEPTH} levels of nesting",
+                None,
+                "but found deeper nesting",
+                yaml.error.Mark("<text>", index, line, column, None, 0),
+            )
+
+
+def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
+    """Values under ``node`` with every alias expanded; each node is counted once (memoised)."""
+    known = seen.get(id(node))
+    if known is not None:
+        return known
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded(child, seen) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
+    seen[id(node)] = min(total, MAX_VALUES + 1)
+    return seen[id(node)]
+
 
 def _read(
     path: str | os.PathLike[str], what: str = "journey-map"
 ) -> tuple[str | None, list[Problem]]:
     file = os.fspath(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            found = f"a file of {size:,} bytes"
+            return None, [
+                Problem(file, None, None, "", f"a {what} file under {MAX_BYTES:,} bytes", found)
+            ]
         data = Path(path).read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
@@ -61,7 +147,7 @@ def _read(
 def _parse(text: str, file: str) -> tuple[Journey | None, list[Problem]]:
     """The journey in `text` if it is valid, and every problem found (sorted by place)."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
         return None, [reader_problem(file, text, exc)]
     try:
@@ -101,7 +187,7 @@ def load_model_file(
     if text is None:
         raise error(problems, what=file)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None

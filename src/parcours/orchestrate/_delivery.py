@@ -145,24 +145,20 @@ class Delivery:
         e = db.enrolments.c
         with self.ctx.store.begin() as conn:
             now = self.ctx.clock()
-            row = conn.execute(
-                self.ctx.store.lock(
-                    sa.select(e.claimed_by, e.status, e.lease_until).where(e.id == enrolment_id)
-                )
-            ).first()
-            if (
-                row is None
-                or row.claimed_by != token
-                or row.status != "active"
-                or row.lease_until is None
-                or row.lease_until <= now
-            ):
-                return False
-            conn.execute(
+            # one conditional UPDATE checks and renews (it also takes the row lock PostgreSQL's
+            # SKIP LOCKED claims step over): no row changed means the claim is not ours any more
+            fenced = conn.execute(
                 db.enrolments.update()
-                .where(e.id == enrolment_id)
+                .where(
+                    (e.id == enrolment_id)
+                    & (e.claimed_by == token)
+                    & (e.status == "active")
+                    & (e.lease_until > now)
+                )
                 .values(lease_until=now + self.ctx.lease)
-            )
+            ).rowcount
+            if fenced != 1:
+                return False
             conn.execute(
                 db.ledger.update()
                 .where(db.ledger.c.key == key)

@@ -69,8 +69,8 @@ register(
             "en": "{ref}: dropped, not sent; {customer}'s journey moves to the next step.",
         },
         "erase.done": {
-            "fr": "Effacé(e)(s) : {customers}.",
-            "en": "Erased: {customers}.",
+            "fr": "{customers} : effacé(e)(s) partout.",
+            "en": "{customers}: erased everywhere.",
         },
         "erase.not_found": {
             "fr": "Introuvable(s) dans l’entrepôt et la base opérationnelle : {customers} (empreintes enregistrées quand même).",

@@ -171,6 +171,7 @@ def compact_file(path: Path) -> tuple[int, int, float]:
         leftover.unlink(missing_ok=True)
     con = duckdb.connect(":memory:")
     try:
+        con.execute("SET enable_progress_bar = false")  # the caller reports; nothing printed
         con.execute(f"ATTACH '{_quote(str(path))}' AS src")
         con.execute("CHECKPOINT src")  # the WAL folded in, so the copy sees every write
         con.execute(f"ATTACH '{_quote(str(fresh))}' AS dst")

@@ -8,6 +8,7 @@ from parcours.api.routers import (
     analytics,
     auth,
     capabilities,
+    erasure,
     ingest,
     journeys,
     orchestrate,
@@ -30,4 +31,5 @@ ROUTERS: list[APIRouter] = [
     capabilities.router,
     orchestrate.router,
     render.router,
+    erasure.router,
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, Query, Request, Response
 
 from parcours.api._auth import ctx_of, require
@@ -20,17 +21,21 @@ Journey = Annotated[
 ]
 
 
-def _table(request: Request, key: tuple[Any, ...], build: Callable[[Any], Any]) -> Response:
+async def _table(request: Request, key: tuple[Any, ...], build: Callable[[Any], Any]) -> Response:
     """``build(workspace)``'s table as JSON (a :class:`TableOut`), cached as the bytes sent for
-    the workspace's data version: a repeated read is one lookup, no validation, no encoding."""
-    body: bytes = ctx_of(request).cached(
-        key, lambda ws: table_out(build(ws)).model_dump_json().encode()
-    )
+    the workspace's data version: a repeated read is one lookup, no validation, no encoding, no
+    thread; a new one is computed in a worker thread."""
+    ctx = ctx_of(request)
+    body: bytes | None = ctx.peek(key)
+    if body is None:
+        body = await anyio.to_thread.run_sync(
+            ctx.cached, key, lambda ws: table_out(build(ws)).model_dump_json().encode()
+        )
     return Response(body, media_type="application/json")
 
 
 @router.get("/matrix", response_model=TableOut)
-def matrix(
+async def matrix(
     request: Request,
     period: Literal["day", "week", "month", "quarter", "year"] | None = None,
     what: Literal["cells", "preferred", "missing", "undefined"] = "cells",
@@ -49,11 +54,11 @@ def matrix(
             return a.missing_touchpoints(events, ws.journey(journey))
         return a.undefined_event_codes(events)
 
-    return _table(request, ("matrix", period, what, journey), build)
+    return await _table(request, ("matrix", period, what, journey), build)
 
 
 @router.get("/conversion", response_model=TableOut)
-def conversion(request: Request, journey: Journey = None) -> Response:
+async def conversion(request: Request, journey: Journey = None) -> Response:
     """Share of each stage's customers who reach the next stage of the map."""
     from parcours import analytics as a
 
@@ -61,11 +66,11 @@ def conversion(request: Request, journey: Journey = None) -> Response:
         stages = [s.id for s in ws.journey(journey).stages]
         return a.stage_conversion(ws.table("interactions"), stages)
 
-    return _table(request, ("conversion", journey), build)
+    return await _table(request, ("conversion", journey), build)
 
 
 @router.get("/funnel", response_model=TableOut)
-def funnel(
+async def funnel(
     request: Request,
     steps: Annotated[list[str], Query(min_length=2, max_length=30)],
     window: Duration = "14d",
@@ -89,11 +94,11 @@ def funnel(
         ).steps
 
     key = ("funnel", tuple(steps), window, mode, stages, tuple(exclude), breakdown)
-    return _table(request, key, build)
+    return await _table(request, key, build)
 
 
 @router.get("/paths", response_model=TableOut)
-def paths(
+async def paths(
     request: Request,
     steps: Annotated[int, Query(ge=1, le=20)] = 5,
     top: Annotated[int, Query(ge=1, le=1000)] = 20,
@@ -114,20 +119,20 @@ def paths(
             return a.sankey_edges(events, steps, gap_value, start=start, end=end, collapse=collapse)
         return a.paths(events, steps, top, gap_value, start=start, end=end, collapse=collapse)
 
-    return _table(request, ("paths", steps, top, gap, start, end, sankey, collapse), build)
+    return await _table(request, ("paths", steps, top, gap, start, end, sankey, collapse), build)
 
 
 @router.get("/dfg", response_model=TableOut)
-def dfg(request: Request, variants: bool = False) -> Response:
+async def dfg(request: Request, variants: bool = False) -> Response:
     """Directly-follows graph, or the variants (``parcours analytics dfg``)."""
     from parcours import analytics as a
 
     build = a.variants if variants else a.dfg
-    return _table(request, ("dfg", variants), lambda ws: build(ws.table("interactions")))
+    return await _table(request, ("dfg", variants), lambda ws: build(ws.table("interactions")))
 
 
 @router.get("/winning", response_model=TableOut)
-def winning(
+async def winning(
     request: Request,
     outcome: Short,
     stage: bool = False,
@@ -137,7 +142,7 @@ def winning(
     from parcours import analytics as a
 
     target: Any = {"stage": outcome} if stage else outcome
-    return _table(
+    return await _table(
         request,
         ("winning", outcome, stage, min_support),
         lambda ws: a.winning_journeys(ws.table("interactions"), target, min_support=min_support),
@@ -145,7 +150,7 @@ def winning(
 
 
 @router.get("/attribution", response_model=TableOut)
-def attribution(
+async def attribution(
     request: Request,
     conversion: Short,
     stage: bool = False,
@@ -165,21 +170,23 @@ def attribution(
             conversions={"stage": conversion} if stage else conversion,
         )
 
-    return _table(request, ("attribution", conversion, stage, model, order, converting_only), build)
+    return await _table(
+        request, ("attribution", conversion, stage, model, order, converting_only), build
+    )
 
 
 @router.get("/redundancies", response_model=TableOut)
-def redundancies(request: Request, gap: Duration = "10min") -> Response:
+async def redundancies(request: Request, gap: Duration = "10min") -> Response:
     """Push messages repeated within ``gap``."""
     from parcours import analytics as a
 
-    return _table(
+    return await _table(
         request, ("redundancies", gap), lambda ws: a.redundancies(ws.table("interactions"), gap)
     )
 
 
 @router.get("/ruptures", response_model=TableOut)
-def ruptures(
+async def ruptures(
     request: Request, within: Duration = "1h", map: bool = False, journey: Journey = None
 ) -> Response:
     """Ruptures between channels; ``map``: count the ruptures the journey map declares."""
@@ -189,15 +196,15 @@ def ruptures(
         pairs = ws.journey(journey) if map else None
         return a.ruptures(ws.table("interactions"), pairs, within)
 
-    return _table(request, ("ruptures", within, map, journey), build)
+    return await _table(request, ("ruptures", within, map, journey), build)
 
 
 @router.get("/blocking", response_model=TableOut)
-def blocking(request: Request, journey: Journey = None) -> Response:
+async def blocking(request: Request, journey: Journey = None) -> Response:
     """Blocking points: where customers are lost, by lost customers."""
     from parcours import analytics as a
 
-    return _table(
+    return await _table(
         request,
         ("blocking", journey),
         lambda ws: a.blocking_points(ws.table("interactions"), ws.journey(journey)),
@@ -205,7 +212,7 @@ def blocking(request: Request, journey: Journey = None) -> Response:
 
 
 @router.get("/timing", response_model=TableOut)
-def timing(
+async def timing(
     request: Request,
     by: Annotated[str | None, Query(max_length=100)] = None,
     journey: Journey = None,
@@ -218,4 +225,4 @@ def timing(
             ws.table("interactions"), ws.journey(journey), by=by, customers=ws.table("customers")
         )
 
-    return _table(request, ("timing", by, journey), build)
+    return await _table(request, ("timing", by, journey), build)

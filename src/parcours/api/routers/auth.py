@@ -122,4 +122,5 @@ def revoke_my_token(token_id: str, request: Request) -> Response:
     if token_id not in mine and principal.user.role != "admin":
         raise ApiError(404, "", f"expected one of your token ids, found {token_id!r}")
     ctx.accounts.revoke_token(token_id, kind="api")
+    ctx.forget_tokens()
     return Response(status_code=204)

@@ -69,7 +69,10 @@ def read_user(name: str, request: Request) -> UserOut:
 @router.put("/users/{name}/role", response_model=UserOut)
 def set_role(name: str, body: RoleIn, request: Request) -> UserOut:
     """Change a role; the user's open sessions end."""
-    return _user(ctx_of(request).accounts.set_role(name, body.role))
+    ctx = ctx_of(request)
+    user = _user(ctx.accounts.set_role(name, body.role))
+    ctx.forget_tokens()
+    return user
 
 
 @router.put("/users/{name}/password", status_code=204)
@@ -80,7 +83,9 @@ def set_password(name: str, body: PasswordIn, request: Request) -> Response:
 
 @router.delete("/users/{name}", status_code=204)
 def remove_user(name: str, request: Request) -> Response:
-    ctx_of(request).accounts.remove_user(name)
+    ctx = ctx_of(request)
+    ctx.accounts.remove_user(name)
+    ctx.forget_tokens()
     return Response(status_code=204)
 
 

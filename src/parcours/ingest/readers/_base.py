@@ -104,6 +104,11 @@ def declared_8bit_is_utf8(path: Path, declared: str) -> ReadNote:
     return ReadNote("ingest.note.utf8_not_8bit", (("file", path.name), ("declared", declared)))
 
 
+def merged_note(path: Path, cells: int) -> ReadNote:
+    """The note of a workbook whose merged cells were filled from their merge."""
+    return ReadNote("ingest.note.merged", (("file", path.name), ("cells", str(cells))))
+
+
 @dataclass(frozen=True)
 class RawRead:
     """What :func:`read_raw` staged, and how it read the file."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -69,39 +69,59 @@ class _Records:
         self.reading = False
         self.cut = False
         self._last_quote: int | None = None
+        self.stream = self.lines()
+
+    def lines(self) -> Iterator[str | None]:
+        """The decoded physical lines (lines given back first), then None at the end of the file,
+        again each time it is asked: lines given back later are still read."""
+        pending, raws, back, source = self.pending, self.raw, self.back, self.source
+        strict = self.strict
+        while True:
+            if back:
+                number, raw = back.popleft()
+            else:
+                item = next(source, None)
+                if item is None:
+                    yield None
+                    continue
+                number, raw = item
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                if strict:
+                    self.invalid = True
+                    text = raw.decode("utf-8", errors="replace")
+                else:
+                    self.fallbacks += 1
+                    text = decode_cp1252(raw)
+            if not pending:
+                self.first = number
+            pending.append(text)
+            raws.append(raw)
+            self.end += len(raw)
+            if not number & 0xFFFF:
+                self.progress(self.handle.tell(), self.total)
+            yield text
 
     def __iter__(self) -> _Records:
         return self
 
     def __next__(self) -> str:
+        """The next line for the ``csv`` module: the replayed one, else the next one within the
+        limits of a quoted field."""
         if self.replay is not None:
             text, self.replay = self.replay, None
             return text
-        pending = self.pending
         if self.reading and (
-            len(pending) >= self.plan.quoted_max_lines
+            len(self.pending) >= self.plan.quoted_max_lines
             or sum(map(len, self.raw)) >= self.plan.quoted_max_bytes
         ):
             self.cut = True
             raise StopIteration
-        number, raw = self.back.popleft() if self.back else next(self.source)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            if self.strict:
-                self.invalid = True
-                text = raw.decode("utf-8", errors="replace")
-            else:
-                self.fallbacks += 1
-                text = decode_cp1252(raw)
-        if not pending:
-            self.first = number
-        pending.append(text)
-        self.raw.append(raw)
-        self.end += len(raw)
-        if not number & 0xFFFF:
-            self.progress(self.handle.tell(), self.total)
-        return text
+        line = next(self.stream)
+        if line is None:
+            raise StopIteration
+        return line
 
     def done(self) -> None:
         """The pending record is dealt with: the next line starts a new one."""
@@ -180,11 +200,14 @@ def exact_path(
         records = _Records(plan, progress, handle)
         pending = records.pending
         write = out.write
+        raws = records.raw
         for _ in range(plan.header_end):
-            next(records, None)
+            next(records.stream)
         records.done()
         reader = csv.reader(records, delimiter=sep, quotechar='"', strict=True)
-        for text in records:
+        for text in records.stream:
+            if text is None:
+                break
             if '"' not in text and not records.invalid:
                 if text[-1:] == "\n":
                     body = text[:-2] if text[-2:-1] == "\r" else text[:-1]
@@ -204,7 +227,8 @@ def exact_path(
                         written = _other_record(plan, records, body.split(sep), rejects, write)
                         good += written > 0
                         longest = max(longest, written)
-                records.done()
+                pending.clear()  # records.done(), inlined: this is the hot loop
+                raws.clear()
                 continue
             records.replay = text
             records.reading = True

@@ -90,29 +90,10 @@ def _read_json(
         if not text:
             continue
         rows_read += 1
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            rejects.append(
-                StructuralReject(
-                    number,
-                    None,
-                    reject_text(text),
-                    f"expected a JSON object, found invalid JSON ({exc.msg} at column {exc.colno})",
-                )
-            )
+        flat, problem = _record(text)
+        if flat is None:
+            rejects.append(StructuralReject(number, None, reject_text(text), problem))
             continue
-        if not isinstance(record, dict):
-            rejects.append(
-                StructuralReject(
-                    number,
-                    None,
-                    reject_text(text),
-                    f"expected a JSON object, found {_json_kind(record)}",
-                )
-            )
-            continue
-        flat = flatten(record)
         for key in flat:
             if key not in index:
                 index[key] = len(index)
@@ -176,13 +157,56 @@ def _json_array(path: Path, lines: Iterator[tuple[int, str]]) -> Iterator[tuple[
         counted = position
         try:
             element, end = decoder.raw_decode(text, position)
+            element_text = json.dumps(element, ensure_ascii=False)
         except json.JSONDecodeError as exc:
             raise IngestError(
                 f"cannot read {path}: expected a JSON array of objects, found invalid JSON at "
                 f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
             ) from None
-        yield line, json.dumps(element, ensure_ascii=False)
+        except (RecursionError, ValueError) as exc:
+            found = "values nested too deep" if isinstance(exc, RecursionError) else str(exc)
+            raise IngestError(
+                f"cannot read {path}: expected a JSON array of objects, found at line {line} "
+                f"{found}"
+            ) from None
+        yield line, element_text
         position = end
+
+
+def _record(text: str) -> tuple[dict[str, str | None] | None, str]:
+    """One line's object, flattened; or None and why it is not one."""
+    try:
+        record = json.loads(text)
+        if not isinstance(record, dict):
+            return None, f"expected a JSON object, found {_json_kind(record)}"
+        flat = flatten(record)
+    except json.JSONDecodeError as exc:
+        return None, f"expected a JSON object, found invalid JSON ({exc.msg} at column {exc.colno})"
+    except RecursionError:
+        return (
+            None,
+            "expected a JSON object, found values nested too deep to read (about 1,000 levels)",
+        )
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return None, f"expected a JSON object, found a value that cannot be read ({exc})"
+    if "\\u" in text and not _is_unicode(flat):
+        return (
+            None,
+            "expected a JSON object, found text that is not Unicode (a lone surrogate escape)",
+        )
+    return flat, ""
+
+
+def _is_unicode(flat: dict[str, str | None]) -> bool:
+    """Whether keys and values hold no lone surrogate (which JSON escapes like \\ud800 give)."""
+    try:
+        for key, value in flat.items():
+            key.encode("utf-8")
+            if value is not None:
+                value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _json_kind(value: object) -> str:

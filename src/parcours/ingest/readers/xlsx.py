@@ -16,6 +16,7 @@ from parcours.ingest.readers._base import (
     ReadOptions,
     Sink,
     header_names,
+    merged_note,
 )
 from parcours.ingest.readers._values import value_text
 from parcours.warehouse import Warehouse
@@ -71,8 +72,10 @@ def _read_workbook(
         header_from: tuple[str, list[str]] | None = None
         read_sheets: list[str] = []
         rows_read = 0
+        filled = 0
         for name, sheet in sheets:
             offset, rows = _numbered_rows(sheet)
+            merges = _Merges(sheet)
             header: list[str] | None = None
             for index, cells in enumerate(rows):
                 number = offset + index + 1
@@ -81,6 +84,8 @@ def _read_workbook(
                     progress(min(done, total), total)
                 if number <= options.skip_rows:
                     continue
+                if header is not None and merges.ranges:
+                    cells = merges.fill(number - 1, cells)
                 values = list(map(value_text, cells))
                 if not any(values) or not "".join(filter(None, values)).strip():
                     continue  # a blank row (empty cells, or only spaces): not a record
@@ -100,6 +105,7 @@ def _read_workbook(
                 assert sink is not None
                 sink.add(number, values[: len(header)], name)
                 rows_read += 1
+            filled += merges.filled
         if sink is None or header_from is None:
             which = f"sheet {options.sheet!r}" if options.sheet else "any sheet"
             raise IngestError(
@@ -107,6 +113,7 @@ def _read_workbook(
             )
         sink.close()
         progress(total, total)
+        notes = (merged_note(path, filled),) if filled else ()
         return RawRead(
             path=path,
             format="xlsx",
@@ -116,6 +123,7 @@ def _read_workbook(
             rows_read=rows_read,
             rejects=[],
             sheets=read_sheets,
+            notes=notes,
         )
     finally:
         with contextlib.suppress(Exception):
@@ -136,3 +144,36 @@ def _numbered_rows(sheet: CalamineSheet) -> tuple[int, Iterator[Sequence[object]
     blank = all(c is None or (isinstance(c, str) and not c.strip()) for c in first)
     offset = int(start[0]) if start is not None and start[0] > 0 and not blank else 0
     return offset, itertools.chain([first], rows)
+
+
+class _Merges:
+    """The merged ranges of a sheet: a workbook keeps a range's value in its top-left cell only
+    and leaves the others empty; :meth:`fill` gives them that value. Only data rows are filled
+    (a range that starts in the header or above it is left as it is)."""
+
+    def __init__(self, sheet: CalamineSheet) -> None:
+        self.ranges = list(getattr(sheet, "merged_cell_ranges", None) or [])
+        self.first_col = int(sheet.start[1]) if sheet.start is not None else 0
+        self.values: dict[int, object] = {}
+        self.filled = 0
+
+    def fill(self, row: int, cells: Sequence[object]) -> Sequence[object]:
+        """``cells`` of the 0-based sheet ``row``, merged cells filled."""
+        current = [(i, r) for i, r in enumerate(self.ranges) if r[0][0] <= row <= r[1][0]]
+        if not current:
+            return cells
+        out = list(cells)
+        for i, ((top, left), (_bottom, right)) in current:
+            start, stop = left - self.first_col, right - self.first_col
+            if stop >= len(out):
+                out.extend([None] * (stop + 1 - len(out)))
+            if row == top:
+                self.values[i] = out[start] if start >= 0 else None
+            value = self.values.get(i)
+            if value is None or value == "":
+                continue
+            for col in range(max(start, 0), stop + 1):
+                if (row, col) != (top, start) and out[col] in (None, ""):
+                    out[col] = value
+                    self.filled += 1
+        return out

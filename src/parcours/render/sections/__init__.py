@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from parcours.errors import ParcoursError
 from parcours.render._section import Section
-from parcours.render.sections import analytics, lifecycle, orchestrate, personas, voc
+from parcours.render.sections import (
+    analytics,
+    lifecycle,
+    orchestrate,
+    personas,
+    retention,
+    voc,
+)
 
 if TYPE_CHECKING:
     from parcours.model import Journey
@@ -56,6 +63,7 @@ BUILDERS: tuple[Builder, ...] = (
     Builder("analytics", analytics.sections),
     Builder("voc", voc.sections),
     Builder("lifecycle", lifecycle.sections),
+    Builder("retention", retention.sections),
     Builder("personas", personas.sections),
     Builder("orchestrate", orchestrate.sections),
     # Builder("plan", plan.sections),  <- parcours.plan's sections go here (render/sections/plan.py)
