@@ -198,14 +198,31 @@ def _filters(request: Request) -> tuple[Filters, bool]:
 
 
 def _principal(request: Request) -> Any:
-    """The signed-in caller (session cookie or API token), or None."""
-    from parcours.api._auth import _principal as resolve
+    """The signed-in caller (the session cookie, or an API token), or None: the same cookie and
+    tokens as the API's, read synchronously (pages run in the thread pool)."""
+    from itsdangerous import BadSignature
+
+    from parcours.accounts._accounts import SESSION_MAX
+    from parcours.api._auth import Principal, _bearer, _serializer, cookie_name
     from parcours.errors import ApiError
 
+    ctx = request.app.state.ctx
     try:
-        return resolve(request)
+        token = _bearer(request)
     except ApiError:
         return None
+    if token is not None:
+        user = ctx.accounts.user_for_token(token)
+        return None if user is None else Principal(user, "token")
+    raw = request.cookies.get(cookie_name(ctx))
+    if not raw:
+        return None
+    try:
+        secret = _serializer(ctx).loads(raw, max_age=int(SESSION_MAX))
+    except BadSignature:
+        return None
+    session = ctx.accounts.session(secret) if isinstance(secret, str) else None
+    return None if session is None else Principal(session.user, "session", session)
 
 
 def guard(request: Request, role: str | None) -> Page | Response:

@@ -455,6 +455,7 @@ register(
         "web.workshop.your_table": {"fr": "Votre table : {n}", "en": "Your table: {n}"},
         "web.workshop.host": {"fr": "vous êtes l'hôte", "en": "you are the host"},
         "web.workshop.your_idea": {"fr": "Votre idée", "en": "Your idea"},
+        "web.workshop.chars_left": {"fr": "caractères restants", "en": "characters left"},
         "web.workshop.post": {"fr": "Proposer", "en": "Post"},
         "web.workshop.table_ideas": {"fr": "Idées de la table", "en": "The table's ideas"},
         "web.workshop.dots_left": {
