@@ -8,7 +8,7 @@ unsubscribe, health).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,11 @@ def create_app(
     *,
     public_only: bool | None = None,
     context: ServerContext | None = None,
+    mounts: Sequence[Callable[[FastAPI], None]] = (),
 ) -> FastAPI:
     """The application serving ``workspace``; ``public_only`` (default: ``options.public_only``)
-    keeps the public routes alone. Two applications may share one ``context`` (two listeners)."""
+    keeps the public routes alone. Two applications may share one ``context`` (two listeners).
+    ``mounts`` add more to a full application (``parcours.web.mount``: the web pages)."""
     from parcours._version import __version__
     from parcours.api.routers import PUBLIC_ROUTERS, ROUTERS
 
@@ -63,6 +65,8 @@ def create_app(
     if not public:
         for router in ROUTERS:
             app.include_router(router, prefix=API_PREFIX)
+        for add in mounts:  # the one hook: the web pages mount themselves here
+            add(app)
 
     def limit(path: str) -> int:
         return opts.max_upload if path.startswith(UPLOAD_PATHS) else opts.max_body

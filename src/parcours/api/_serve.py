@@ -66,6 +66,7 @@ def serve(
     workers: int = 1,
     log_level: str = "info",
     announce: Any = None,
+    mounts: Any = (),
 ) -> None:
     """Serve ``workspace`` until interrupted.
 
@@ -111,7 +112,7 @@ def serve(
     from parcours.api._app import create_app
 
     ctx = ServerContext(workspace, opts)
-    apps = [(create_app(workspace, context=ctx), host, port)]
+    apps = [(create_app(workspace, context=ctx, mounts=mounts), host, port)]
     if public_port is not None:
         apps.append((create_app(workspace, context=ctx, public_only=True), host, public_port))
     if announce:

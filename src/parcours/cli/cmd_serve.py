@@ -74,6 +74,7 @@ def register(group: click.Group) -> None:
         """
         from parcours.api import ServerOptions, serve
         from parcours.i18n import t
+        from parcours.web import mount
 
         with open_workspace(workspace, lang) as ws:
             root = ws.root
@@ -98,4 +99,5 @@ def register(group: click.Group) -> None:
             workers=workers,
             log_level=log_level,
             announce=announce,
+            mounts=[mount],
         )
