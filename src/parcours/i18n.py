@@ -116,6 +116,11 @@ CATALOG: dict[str, dict[Lang, str]] = {
         "en": "Projecting the personas into the base",
     },
     "demo.report": {"fr": "Rapport : {path}", "en": "Report: {path}"},
+    "demo.quarantined": {
+        "fr": "{n} lignes mises en quarantaine (rejetées avec leur motif) : "
+        "parcours quarantine -w {path}",
+        "en": "{n} rows quarantined (rejected with their reason): parcours quarantine -w {path}",
+    },
     "demo.truth": {"fr": "Vérité plantée : {path}", "en": "Planted truth: {path}"},
     "demo.workspace": {
         "fr": "Espace de travail de démonstration : {path}",

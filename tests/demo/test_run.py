@@ -37,7 +37,17 @@ def demo(tmp_path_factory) -> Path:
     )
     assert result.returncode == 0, result.stderr
     assert "Rapport" in result.stdout
+    (out.parent / "stdout.txt").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+def test_the_demo_says_how_many_rows_went_to_quarantine(demo):
+    printed = " ".join((demo.parent / "stdout.txt").read_text(encoding="utf-8").split())
+    truth = load_truth(demo)
+    n = sum(f.rows_quarantined for f in truth.files.values())
+    assert n > 0
+    assert f"{n} lignes mises en quarantaine" in printed
+    assert f"parcours quarantine -w {demo}" in printed  # runs as printed
 
 
 def test_every_export_loads_as_the_truth_says(demo):

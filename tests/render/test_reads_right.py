@@ -95,3 +95,55 @@ def test_the_demo_compares_its_as_is_and_to_be_maps_in_full(demo):
         "Objectif « NPS relationnel » : 30 → 40",
     ):
         assert expected in joined, joined
+
+
+def test_persona_cards_read_for_a_director_first_the_model_folded_below(french):
+    card = french["persona_family"].html
+    assert "Canaux préférés : Site web, Application mobile, Téléphone" in card  # not web, app
+    assert "<details>" in card
+    assert card.index("certitude") < card.index("<details>")  # who, how many, how sure first
+    assert card.index("<details>") < card.index("<pre")  # the model's details folded below
+
+
+def test_the_paths_chart_draws_the_one_step_paths_that_head_its_table(french):
+    section = french["analytics_paths"]
+    chart, table = section.html.split("<table", 1)
+    one_step = [p for p in section.tables["analytics_top_paths"].path if " > " not in str(p)]
+    assert one_step  # the demo's most frequent path is a single touchpoint
+    assert "fin du chemin" in chart
+    rows = re.findall(r"<td>([^<>]*)</td>", table)
+    single = next(r for r in rows if " &gt; " not in r and "·" in r)
+    assert f"{single} → fin du chemin" in chart
+
+
+def test_employee_survey_comments_reach_the_maps_employee_lane_with_counts(
+    demo_workspace, tmp_path
+):
+    import shutil
+
+    copy = tmp_path / "ws"
+    shutil.copytree(demo_workspace, copy, ignore=shutil.ignore_patterns("*.wal"))
+    comment = "Trop d'outils différents, on ressaisit tout trois fois, c'est inadmissible."
+    (copy / "raw" / "employee_survey.csv").write_text(
+        "stage,score,comment\n" + f'complaint,1,"{comment}"\n' * 3 + "complaint,2,\n",
+        encoding="utf-8",
+    )
+    with Workspace.open(copy) as ws:
+        (data,) = map_data(ws, ws.journey(), lang="fr")
+    complaint = next(s for s in data.stages if s.id == "complaint")
+    heard = [d for d in complaint.difficulties if comment in d]
+    assert len(heard) == 1, complaint.difficulties
+    assert "(3 mentions)" in heard[0]
+    assert "Données dispersées entre trois outils" in complaint.difficulties  # the map's own
+
+
+def test_without_transactions_the_lifecycle_says_what_is_missing_and_how_to_map_it(workspace):
+    from parcours.render.sections import lifecycle
+
+    found = lifecycle.sections(workspace, None, "fr")
+    assert found
+    for section in found:
+        assert section.no_data
+        assert "transactions" in section.reading
+        assert "target: transactions" in section.reading  # how to map it
+        assert "Prospect" in section.reading  # why everyone reads as a prospect

@@ -129,3 +129,18 @@ def test_emotion_curve_and_peak_end_hand_computed() -> None:
     assert peak_end(curve["value"]) == pytest.approx(0.0)
     assert peak_end([0.5, -1.5, 1.0]) == pytest.approx((-1.5 + 1.0) / 2)
     assert peak_end([]) is None
+
+
+def test_emotion_from_recommendation_is_neutral_at_a_passive_and_negative_for_detractors() -> None:
+    from parcours.voc import score_emotion
+
+    assert score_emotion("nps", 7) == pytest.approx(0.0)  # a passive: neither pleased nor hurt
+    assert score_emotion("nps", 5) < -1  # a detractor lowers the curve (NPS counts them against)
+    assert score_emotion("nps", 6) < 0
+    assert score_emotion("nps", 9) > 1  # a promoter lifts it
+    assert score_emotion("nps", 0) == pytest.approx(-2.0)
+    assert score_emotion("nps", 10) == pytest.approx(2.0)
+    detractors = pd.DataFrame(  # a complaint stage: NPS -100, its emotion clearly negative
+        {"answer": list("abcd"), "stage": ["complaint"] * 4, "metric": ["nps"] * 4}
+    ).assign(score=[3, 5, 6, 4])
+    assert emotion_curve(detractors).loc[0, "value"] < -1

@@ -179,6 +179,8 @@ def test_employee_difficulties_quote_the_most_negative_comment_of_each_theme() -
     result = employee_experience(answers, lang="en").set_index("stage")
     # Delays (3 comments) before price (1); each quotes its most negative comment.
     assert result.loc["complaint", "difficulties"] == [
-        f"delays: {strong}",
-        "price: Trop cher, honteux.",
+        f"delays (3 mentions): {strong}",
+        "price (1 mention): Trop cher, honteux.",
     ]
+    french = employee_experience(answers, lang="fr").set_index("stage")
+    assert french.loc["complaint", "difficulties"][0] == f"délais (3 mentions) : {strong}"

@@ -34,6 +34,7 @@ register(
             "en": "{share} of the customers who reach {first} go on to {last} (within {days} "
             "days); most are lost between {worst} and {worst_next} ({lost} customers).",
         },
+        "analytics.paths.end": {"fr": "fin du chemin", "en": "path ends"},
         "analytics.paths.title": {
             "fr": "Chemins les plus fréquents (premiers points de contact)",
             "en": "Most frequent paths (first touchpoints)",

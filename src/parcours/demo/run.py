@@ -118,6 +118,14 @@ def run_demo(
             number(r.rows_quarantined, ws.settings.lang),
         )
     console.print(grid)
+    quarantined = sum(r.rows_quarantined for r in reports)
+    if quarantined:
+        console.print(
+            t("demo.quarantined", n=quarantined, path=str(ws.root)),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(t("demo.truth", path=str(files.truth.parent)), markup=False)
     console.print(t("demo.report", path=str(report)), markup=False)
     console.print(f"{time.perf_counter() - started:.0f} s", style="dim")

@@ -294,6 +294,8 @@ def gather(
     if voc is not None:
         emotion_source = _apply_voc(voc, by_id, lang) or emotion_source
         peak_end = _finite(getattr(voc, "peak_end", None))
+    if workspace is not None:
+        _apply_employee_survey(workspace, by_id, lang)
     if not any(v.satisfaction for v in views):
         notes["satisfaction"] = (
             "render.map.no_voc" if workspace is not None else "render.map.no_workspace"
@@ -573,6 +575,24 @@ def _apply_voc(voc: Any, by_id: dict[str, StageView], lang: Lang) -> str | None:
             stage = by_id[stage_id]
             (stage.irritants if kind == "irritant" else stage.enchantments).append(finding)
     return source
+
+
+def _apply_employee_survey(workspace: Any, by_id: dict[str, StageView], lang: Lang) -> None:
+    """The employee survey's comments, classified as the customers' verbatims are, join the
+    difficulties the map declares in its employee lane (theme, count and the telling comment)."""
+    from parcours.voc import employee_answers, employee_experience
+
+    try:
+        answers = employee_answers(workspace)
+        if answers is None or "comment" not in answers.columns:
+            return
+        heard = employee_experience(answers, lang=lang)
+    except ParcoursError:
+        return
+    for stage, said in zip(heard["stage"], heard["difficulties"], strict=True):
+        view = by_id.get(str(stage))
+        if view is not None:
+            view.difficulties.extend(str(d) for d in said if str(d) not in view.difficulties)
 
 
 def _overall_scores(voc: Any) -> dict[str, float]:

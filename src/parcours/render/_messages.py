@@ -61,8 +61,10 @@ MESSAGES = {
     "render.to_next": {"fr": "vers « {stage} »", "en": "to “{stage}”"},
     "render.last_stage": {"fr": "dernière étape", "en": "last stage"},
     "render.emotion.measured": {
-        "fr": "mesurée (enquêtes, n = {n})",
-        "en": "measured (surveys, n = {n})",
+        "fr": "mesurée (enquêtes, n = {n}) ; de -2 à +2, 0 = neutre (satisfaction 3/5, "
+        "recommandation 7/10)",
+        "en": "measured (surveys, n = {n}); -2 to +2, 0 = neutral (satisfaction 3/5, "
+        "recommendation 7/10)",
     },
     "render.emotion.declared": {
         "fr": "déclarée dans la carte (ateliers)",
@@ -75,6 +77,26 @@ MESSAGES = {
         "en": "{n} interactions involved",
     },
     "render.occurrences": {"fr": "{n} mentions", "en": "{n} mentions"},
+    "render.lifecycle.no_transactions": {
+        "fr": "Aucune transaction chargée : sans achats, contrats ni commandes, chaque client reste "
+        "« Prospect » et les segments RFM sont vides. Chargez un export de commandes ou de contrats "
+        "avec un mapping « target: transactions » (client, date, montant ; voir docs/mapping.md) : "
+        "parcours ingest contrats.csv --source erp --mapping mappings/contrats.yaml -w .",
+        "en": "No transaction loaded: without purchases, contracts or orders every customer stays "
+        "a “Prospect” and the RFM segments are empty. Load an orders or contracts export with a "
+        "mapping “target: transactions” (customer, date, amount; see docs/mapping.md): "
+        "parcours ingest contracts.csv --source erp --mapping mappings/contracts.yaml -w .",
+    },
+    "render.persona.sure": {
+        "fr": "Quelle certitude : le modèle retrouve {recall} des clients typiques qu'on lui a "
+        "cachés ; la taille réelle du persona dans la base est estimée à {size} clients.",
+        "en": "How sure: the model finds {recall} of the typical customers hidden from it; the "
+        "persona's true size in the base is estimated at {size} customers.",
+    },
+    "render.persona.model": {
+        "fr": "Fiche technique du modèle (pour l'analyste)",
+        "en": "The model's technical card (for the analyst)",
+    },
     "render.occurrence": {"fr": "{n} mention", "en": "{n} mention"},
     "render.weight_share": {"fr": "indice {share}", "en": "index {share}"},
     "render.small_sample": {"fr": "petit échantillon", "en": "small sample"},

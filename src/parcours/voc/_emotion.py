@@ -1,8 +1,11 @@
 """The emotion curve along the stages (-2..+2) and a peak-end estimate of the remembered experience.
 
 Per answer, the emotion comes from satisfaction when there is one: CSAT 1-5 maps to ``csat - 3``;
-otherwise the 0-10 recommendation maps to ``(score - 5) / 2.5``; a verbatim alone gives its lexicon
-polarity clipped to -2..+2. A stage's value is the mean over its answers.
+otherwise the 0-10 recommendation maps to ``(score - 7) / 1.5`` clipped to -2..+2, so that, as in
+the NPS, a passive (7) is neutral, a detractor (0-6) lowers the curve and a promoter (9-10) lifts it
+(the middle of the 0-10 scale, 5, is a detractor's answer: centring there would show a stage of
+detractors as neutral); a verbatim alone gives its lexicon polarity clipped to -2..+2. A stage's
+value is the mean over its answers.
 
 Peak-end rule (Kahneman, Fredrickson et al. 1993; Kahneman 2000): the remembered experience is
 close to the mean of its most intense moment and of its end. On the stage curve, in journey
@@ -29,7 +32,7 @@ def score_emotion(metric: str, score: float) -> float:
     if metric == "csat":
         return float(score) - 3.0
     if metric == "nps":
-        return (float(score) - 5.0) / 2.5
+        return max(-2.0, min(2.0, (float(score) - 7.0) / 1.5))
     if metric == "verbatim":
         return max(-2.0, min(2.0, float(score)))
     raise VocError(f"emotion: expected a csat, nps or verbatim answer, found {metric!r}")

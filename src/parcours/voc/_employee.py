@@ -127,7 +127,10 @@ def employee_experience(
                     ((c, r) for c, r in irritants if (r.theme or "other") == theme),
                     key=lambda pair: pair[1].score,
                 )
-                difficulties.append(f"{_theme_label(str(theme), lang)}{colon}{example}")
+                n = int(themes[theme])
+                mentions = f"{n} mention" + ("s" if n > 1 else "")
+                label = _theme_label(str(theme), lang)
+                difficulties.append(f"{label} ({mentions}){colon}{example}")
         if not len(values) and not difficulties:
             continue
         rows.append(

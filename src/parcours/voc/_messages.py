@@ -120,10 +120,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "voc.col.index": {"fr": "indice (part du poids)", "en": "index (share of weight)"},
     "voc.reading.emotion": {
-        "fr": "Émotion moyenne à chaque étape, de -2 à +2, tirée de la satisfaction ; "
-        "souvenir estimé (pic-fin) : {peak_end}.",
-        "en": "Mean emotion at each stage, -2 to +2, from satisfaction; remembered experience "
-        "(peak-end): {peak_end}.",
+        "fr": "Émotion moyenne à chaque étape, de -2 (très négative) à +2 (très positive), tirée "
+        "de la satisfaction : 0 pour une satisfaction de 3/5 ou une recommandation de 7/10 (un "
+        "« passif » du NPS), négative pour un détracteur ; souvenir estimé (pic-fin) : {peak_end}.",
+        "en": "Mean emotion at each stage, from -2 (very negative) to +2 (very positive), from "
+        "satisfaction: 0 for a satisfaction of 3/5 or a recommendation of 7/10 (an NPS "
+        "“passive”), negative for a detractor; remembered experience (peak-end): {peak_end}.",
     },
     "voc.reading.no_responses": {
         "fr": "Aucune réponse d'enquête pour ce parcours : importez des réponses (table responses).",

@@ -198,6 +198,9 @@ def _funnel_section(
     )
 
 
+PATH_END = "\x00end"  # the node where paths stop (no touchpoint id can hold a NUL)
+
+
 def _paths_section(interactions: Any, labels: _Labels, lg: Lang) -> Section:
     every = paths(interactions, steps=PATH_STEPS, top=None, gap=None, collapse=True).to_pandas()
     top = every.head(TOP_PATHS)
@@ -222,6 +225,12 @@ def _paths_section(interactions: Any, labels: _Labels, lg: Lang) -> Section:
         for i in range(len(parts) - 1):
             key = (f"{i + 1}·{parts[i]}", f"{i + 2}·{parts[i + 1]}")
             triples[key] = triples.get(key, 0.0) + float(count)
+        # Where each path stops, so that a one-step path (often the most frequent) is drawn too.
+        end = f"{len(parts) + 1}·{PATH_END}"
+        columns[end] = len(parts)
+        names[end] = t("analytics.paths.end", lg)
+        key = (f"{len(parts)}·{parts[-1]}", end)
+        triples[key] = triples.get(key, 0.0) + float(count)
     shown = top.assign(
         path=[
             " > ".join(labels.touchpoint.get(tp, tp) for tp in str(p).split(PATH_SEPARATOR))

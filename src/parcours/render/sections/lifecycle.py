@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcours.i18n import Lang, date, percent, t
 from parcours.lifecycle import LifecycleError, rfm, rfm_segments, workspace_lifecycle
-from parcours.render import charts
+from parcours.render import _messages, charts  # noqa: F401  # _messages: the words below
 from parcours.render._section import Section
 
 if TYPE_CHECKING:
@@ -135,6 +135,15 @@ def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[S
     """Lifecycle flows over the last year, churn rate per quarter with its definition, and the
     RFM segments with their revenue share."""
     lg: Lang = "en" if lang == "en" else "fr"
+    if int(workspace.table("transactions").count().execute()) == 0:
+        # Interactions alone say who came, not who bought: name what is missing and how to map it.
+        return [
+            Section(key=key, title=t(title, lg), reading=t("render.lifecycle.no_transactions", lg),
+                    order=ORDER + k, no_data=True)
+            for k, (key, title) in enumerate(
+                (("lifecycle_flows", "lifecycle.title.states"), ("lifecycle_rfm", "lifecycle.title.rfm"))
+            )
+        ]  # fmt: skip
     try:
         view = workspace_lifecycle(workspace, freq="Q", journey=journey, lang=lg)
     except LifecycleError:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from parcours.i18n import Lang, number, percent, t
 from parcours.model import text
 from parcours.personas import UNASSIGNED, PersonaError, load_projection, model_card, quantify
-from parcours.render import charts
+from parcours.render import _messages, charts  # noqa: F401  # _messages: the words of the cards
 from parcours.render._section import Section
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[S
             order=60,
         )
     ]
+    channels = {c.id: text(c.label, lg) for c in (journey.channels if journey else [])}
     for k, f in enumerate(projection.fits):
         p = f.persona
         row = weights[weights["persona"] == p.id].iloc[0]
@@ -101,7 +102,13 @@ def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[S
             share=percent(float(row["share"]), lg),
             revenue=percent(float(row["revenue_share"]), lg),
         )
-        parts = [f"<p><strong>{escape(weight)}</strong></p>"]
+        sure = t(
+            "render.persona.sure",
+            lg,
+            recall=percent(float(f.model.recall_), lg),
+            size=number(round(f.estimated_size), lg),
+        )
+        parts = [f"<p><strong>{escape(weight)}</strong></p>", f"<p>{escape(sure)}</p>"]
         if p.portrait is not None:
             parts.append(
                 f"<h4>{escape(t('personas.card.portrait', lg))}</h4>"
@@ -113,7 +120,8 @@ def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[S
         sep = " : " if lg == "fr" else ": "
         if p.channels:
             label = escape(t("personas.card.channels", lg))
-            parts.append(f"<p>{label}{sep}{escape(', '.join(p.channels))}</p>")
+            named = ", ".join(channels.get(c, c) for c in p.channels)
+            parts.append(f"<p>{label}{sep}{escape(named)}</p>")
         if p.tone is not None:
             label = escape(t("personas.card.tone", lg))
             parts.append(f"<p>{label}{sep}{escape(text(p.tone, lg))}</p>")
@@ -125,7 +133,10 @@ def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[S
         )
         parts.append(f"<h4>{escape(t('personas.card.drivers', lg))}</h4><ul>{drivers}</ul>")
         single = dataclasses.replace(projection, fits=[f])
-        parts.append(f"<pre>{escape(model_card(single, lg))}</pre>")
+        parts.append(
+            f"<details><summary>{escape(t('render.persona.model', lg))}</summary>"
+            f'<pre style="white-space: pre-wrap">{escape(model_card(single, lg))}</pre></details>'
+        )
         found.append(
             Section(
                 key=f"persona_{p.id.replace('-', '_')}",
