@@ -179,3 +179,47 @@ def test_tables_name_stages_in_the_customers_words_and_durations_in_days(runner,
     assert "reimbursement " not in result.output
     assert re.search(r"\d+\u00a0j", result.output)  # « 58 j », not 5 011 200 seconds
     assert "median_seconds" not in result.output
+
+
+def test_retention_counts_equal_the_librarys(runner, demo_workspace, tmp_path):
+    from parcours.analytics import retention, retention_shares
+    from parcours.workspace import Workspace
+
+    with Workspace.open(demo_workspace) as ws:
+        events = ws.table("interactions")
+        expected = retention(
+            events, {"stage": ["subscribe"]}, "reimbursement-app", period="month", intervals=4
+        ).to_pandas()
+        by_channel = retention(
+            events, "subscribe-web", {"stage": ["reimbursement"]}, period="month", intervals=3,
+            mode="first_time", breakdown="channel", date_from="2026-01-01",
+        ).to_pandas()  # fmt: skip
+    assert expected["customers"].sum() > 0
+    counts = tmp_path / "retention.csv"
+    args = ["analytics", "retention", "stage=subscribe", "reimbursement-app", "--period", "month"]
+    args += ["--intervals", "4", "-w", str(demo_workspace), "--csv", str(counts)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    got = read_csv_export(counts, dialect="excel-fr")
+    keys = ["cohort", "interval"]
+    expected["cohort"] = expected["cohort"].astype(str)
+    assert got.sort_values(keys).to_dict("records") == expected.sort_values(keys).to_dict("records")
+    shares = tmp_path / "shares.csv"
+    args = ["analytics", "retention", "subscribe-web", "stage=reimbursement", "--period", "month"]
+    args += ["--intervals", "3", "--mode", "first_time", "--breakdown", "channel"]
+    args += ["--from", "2026-01-01", "--shares", "-w", str(demo_workspace), "--csv", str(shares)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    got = read_csv_export(shares, dialect="excel-fr")
+    wanted = retention_shares(by_channel, "channel")
+    assert got["size"].tolist() == wanted["size"].tolist()
+    assert got["1"].fillna(-1).tolist() == pytest.approx(wanted[1].fillna(-1).tolist())
+    shown = runner.invoke(
+        cli, ["analytics", "retention", "stage=subscribe", "stage=reimbursement", "--lang", "en",
+              "--period", "month", "--intervals", "2", "-w", str(demo_workspace)],
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert "cohort" in shown.output
+    bad = runner.invoke(cli, ["analytics", "retention", "stage=", "x", "-w", str(demo_workspace)])
+    assert bad.exit_code == 2
+    assert "COLUMN=VALUE" in bad.output

@@ -19,13 +19,6 @@ import parcours.cli
 CLI = Path(parcours.cli.__file__).parent
 FILES = sorted(CLI.glob("*.py"))
 
-# cli/cmd_orchestrate.py belongs to the orchestrate split (another branch); these two imports go
-# when it lands. Only these exact (file, module, name) triples are tolerated.
-PENDING = {
-    ("cmd_orchestrate.py", "parcours.orchestrate._http", "serve"),
-    ("cmd_orchestrate.py", "parcours.orchestrate._measure", "open_tasks"),
-}
-
 
 def _imports(path: Path) -> list[tuple[int, str, str | None]]:
     """(line, module, name) of every import of parcours in ``path``; name None for ``import x``."""
@@ -50,8 +43,6 @@ def violations(path: Path) -> list[str]:
         if module == "parcours.cli" or module.startswith("parcours.cli."):
             continue
         where = f"{path.name}:{line}"
-        if (path.name, module, name) in PENDING:
-            continue
         private = [part for part in module.split(".") if part.startswith("_")]
         if private:
             problems.append(f"{where}: imports the private module {module}")

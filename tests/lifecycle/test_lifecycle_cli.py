@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,11 @@ def ws(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("lifecycle-cli") / "demo"
     shutil.copytree(demo_workspace, copy)
     return copy
+
+
+def _flat(text: str) -> str:
+    """``text`` with the console's line wrapping undone."""
+    return re.sub(r" *\n *", " ", text)
 
 
 def _run(*args: str) -> str:
@@ -46,9 +52,50 @@ def test_rfm_and_clv(ws: Path) -> None:
     clv = _run("clv", "-w", str(ws), "--lang", "en", "--model", "bgnbd", "--top", "3")
     assert "P(alive) = 1" in clv
     assert "ParetoNBD" not in clv
-    modified = _run("clv", "-w", str(ws), "--lang", "fr", "--top", "3")  # modified BG/NBD
-    assert "Attention" not in modified
-    assert "taux d'actualisation" in modified
+    chosen = _flat(_run("clv", "-w", str(ws), "--lang", "fr", "--top", "3"))  # auto: sBG
+    assert "Attention" not in chosen
+    assert "taux d'actualisation" in chosen
+    # the modified BG/NBD degenerates on a subscription business: said, never « moyenne nan »
+    modified = CliRunner().invoke(cli, ["clv", "-w", str(ws), "--lang", "fr", "--model", "mbgnbd"])
+    assert modified.exit_code == 2, modified.output
+    said = _flat(modified.output)
+    assert "le modèle mbgnbd est inutilisable sur ces données (ajustement dégénéré)" in said
+    assert "n'est pas un nombre fini" in said or "ne sont pas des nombres finis" in said
+    assert "nan" not in said.lower()
+
+
+def test_clv_auto_picks_sbg_on_the_subscription_demo(ws: Path, tmp_path: Path) -> None:
+    from parcours.i18n import number
+    from parcours.lifecycle import contractual_clv, workspace_events
+    from parcours.workspace import Workspace
+
+    with Workspace.open(ws) as opened:
+        events, contract = workspace_events(opened)
+        expected = contractual_clv(events, events.ts.max().execute(), discount_rate=0.01)
+    assert contract
+    out = tmp_path / "clv.csv"
+    french = _flat(_run("clv", "-w", str(ws), "--lang", "fr", "--top", "5", "--out", str(out)))
+    assert "Modèle : sbg (modèle contractuel sBG" in french
+    assert "enregistre les résiliations" in french
+    total = number(float(expected.table["clv"].sum()), "fr", decimals=0)
+    mean = number(float(expected.table["clv"].mean()), "fr", decimals=2)
+    assert f"CLV résiduelle totale {total}, moyenne {mean}" in french
+    assert f"{number(expected.churned, 'fr')} résiliations" in french
+    assert number(expected.params["alpha"], "fr", decimals=4) in french
+    assert "nan" not in french.lower()
+    table = read_csv_export(out, dialect="excel-fr")
+    assert list(table.columns) == ["customer_id", "start", "periods", "margin", "derl", "clv"]
+    assert len(table) == len(expected.table)
+    assert table["clv"].sum() == pytest.approx(expected.table["clv"].sum())
+    english = _flat(_run("clv", "-w", str(ws), "--lang", "en", "--top", "3"))
+    assert "Model: sbg (contractual sBG model" in english
+    assert "records cancellations" in english
+    assert f"total residual CLV {number(float(expected.table['clv'].sum()), 'en', decimals=0)}" in (
+        english
+    )
+    assert "nan" not in english.lower()
+    forced = _run("clv", "-w", str(ws), "--lang", "en", "--model", "sbg", "--top", "3")
+    assert "Model: sbg (chosen with --model)" in forced
 
 
 def test_reactivation_writes_targets_and_tracks_them(ws: Path, tmp_path: Path) -> None:

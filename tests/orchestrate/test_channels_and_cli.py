@@ -21,6 +21,7 @@ from tests.orchestrate._helpers import make_workspace, people, signups
 from parcours.accounts import Accounts
 from parcours.api import serve_public
 from parcours.cli import cli
+from parcours.export import read_csv_export
 from parcours.orchestrate import (
     Message,
     SmsChannel,
@@ -116,10 +117,16 @@ def test_webhook_and_call_centre_task_steps_through_the_engine(
         cli, ["orchestrate", "tasks", "--csv", str(out), "--workspace", str(ws.root)]
     )
     assert result.exit_code == 0, result.output
-    text = out.read_text(encoding="utf-8")
-    assert "callcentre" in text
-    assert "Call back" in text  # w00000 reads English
-    assert "w00000" in text
+    tasks = read_csv_export(out, dialect=ws.settings.csv_dialect)
+    assert tasks["queue"].tolist() == ["callcentre"]
+    assert tasks["reason"].tolist() == ["Call back"]  # w00000 reads English
+    assert tasks["customer_id"].tolist() == ["w00000"]
+    shown = runner.invoke(
+        cli, ["orchestrate", "tasks", "--csv-dialect", "rfc4180", "--workspace", str(ws.root)]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[0].split(",")[:3] == ["key", "queue", "customer_id"]
+    assert "w00000" in shown.output
     orch.store.dispose()
 
 

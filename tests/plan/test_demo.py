@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from parcours import voc
 from parcours.cli import cli
 from parcours.demo import load_truth
+from parcours.export import read_csv_export
 from parcours.plan import (
     evidence,
     follow_kpis,
@@ -155,7 +156,7 @@ def test_cli_score_and_roadmap_on_the_demo(demo, tmp_path):
     scores = tmp_path / "scores.csv"
     result = runner.invoke(cli, ["plan", "score", "-w", ws, "--out", str(scores), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    table = pd.read_csv(scores, encoding="utf-8-sig")
+    table = read_csv_export(scores, dialect="excel-fr")  # the demo is a French workspace
     columns = ["idea", "gain", "effort", "class", "class_label", "rice", "ice", "criteria"]
     assert list(table.columns[:8]) == columns
     assert table.set_index("idea").loc["claim-tracking", "class"] == "must_have"
@@ -168,7 +169,7 @@ def test_cli_score_and_roadmap_on_the_demo(demo, tmp_path):
                                  "--no-evidence"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "CP-SAT" in result.output
-    plan = pd.read_csv(roadmap, encoding="utf-8-sig", keep_default_na=False)
+    plan = read_csv_export(roadmap, dialect="excel-fr")
     assert list(plan.columns) == ["idea", "team", "start", "end", "depends_on"]
     assert plan["start"].str.match(r"^\d{4}-(01|04|07|10)-01$").all()
     assert gantt.read_text(encoding="utf-8").startswith("<svg")

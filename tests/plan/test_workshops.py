@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from parcours.demo import JOURNEY_PATH
 from parcours.errors import PlanError
+from parcours.export import read_csv_export
 from parcours.plan import (
     Idea,
     apply_votes,
@@ -196,7 +197,7 @@ def test_printable_sheets_and_cli(tmp_path):
                                       "--sheets", str(sheets), "--lang", "en"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "nobody meets the same person twice" in result.output
-    rotation = pd.read_csv(out, encoding="utf-8-sig")
+    rotation = read_csv_export(out, dialect="rfc4180")  # --lang en, no workspace
     assert list(rotation.columns) == ["participant", "round", "table", "host"]
     assert len(rotation) == 48
     assert "Q2" in sheets.read_text(encoding="utf-8")

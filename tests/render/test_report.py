@@ -137,3 +137,25 @@ def test_cli_report_in_english_keeps_its_options(demo_workspace, tmp_path):
         _check_page(page, out, "en", _reimbursements(ws))
     assert "Stages × channels" in page
     assert "Étapes" not in page
+
+
+def test_report_csv_neutralise_a_hostile_cell_in_the_workspace_dialect(demo_workspace, tmp_path):
+    from parcours.export import read_csv_export
+
+    hostile = '=HYPERLINK("http://x.example","cliquez")'
+    extra = Section(
+        key="voc",
+        title="Verbatims",
+        reading="One verbatim.",
+        tables={"verbatims": pd.DataFrame({"verbatim": [hostile, "merci"], "score": [-2.5, 9.0]})},
+    )
+    with Workspace.open(demo_workspace) as ws:
+        write_report(ws, ws.journey(), tmp_path, lang="fr", sections=[extra])
+        dialect = ws.settings.csv_dialect
+    back = read_csv_export(tmp_path / "voc_verbatims.csv", dialect=dialect)
+    assert back["verbatim"].tolist() == ["'" + hostile, "merci"]  # text, never a live formula
+    assert back["score"].tolist() == [-2.5, 9.0]  # numbers stay numbers
+    matrix = read_csv_export(tmp_path / "stage_channel_matrix.csv", dialect=dialect)
+    assert len(matrix) > 0
+    raw = (tmp_path / "stage_channel_matrix.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == (dialect == "excel-fr")

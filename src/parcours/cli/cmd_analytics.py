@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from parcours.cli._common import (
+    DATE,
     csv_dialect,
     csv_dialect_option,
     err,
@@ -165,6 +166,21 @@ def _show(result: Any, csv_file: Path | None, limit: int = 40) -> None:
         err.print(f"… {len(frame) - limit} more / de plus (--csv)", markup=False)
 
 
+def _step(spec: str) -> Any:
+    """A touchpoint, or ``column=value[,value...]`` as a step mapping (``stage=subscribe``)."""
+    column, sep, values = spec.partition("=")
+    if not sep:
+        return spec
+    if not column.strip() or not values.strip():
+        from parcours.analytics import AnalyticsError
+
+        raise AnalyticsError(
+            f"expected a touchpoint or COLUMN=VALUE (stage=subscribe), found {spec!r}"
+        )
+    chosen = [v.strip() for v in values.split(",") if v.strip()]
+    return {column.strip(): chosen, "name": spec}
+
+
 def _cell(value: Any) -> str:
     from parcours.i18n import number
 
@@ -304,6 +320,93 @@ def register(group: click.Group) -> None:
             _show(result.steps, csv_file)
             if dropped_file is not None:
                 _show(result.dropped(), dropped_file)
+
+    @analytics.command("retention")
+    @click.argument("start")
+    @click.argument("returning")
+    @workspace_option
+    @lang_option
+    @click.option(
+        "--period", type=click.Choice(["day", "week", "month"]), default="week", show_default=True
+    )
+    @click.option(
+        "--intervals",
+        type=click.IntRange(1, 1000),
+        default=11,
+        show_default=True,
+        help="Periods followed, the cohort's own included / périodes suivies.",
+    )
+    @click.option(
+        "--mode",
+        type=click.Choice(["recurring", "first_time"]),
+        default="recurring",
+        show_default=True,
+        help="Cohort of every START or only of the first one / cohorte de chaque START ou du premier.",
+    )
+    @click.option(
+        "--week-start", type=click.Choice(["monday", "sunday"]), default="monday", show_default=True
+    )
+    @click.option("--from", "date_from", type=DATE, default=None, help="First cohort's date.")
+    @click.option(
+        "--to", "date_to", type=DATE, default=None, help="Last date (default: last event)."
+    )
+    @click.option(
+        "--breakdown",
+        default=None,
+        help="Column to split by (channel, persona...) / colonne de ventilation.",
+    )
+    @click.option(
+        "--shares",
+        is_flag=True,
+        help="Cohort x interval shares of the cohort's size / parts de la taille de la cohorte.",
+    )
+    @click.option(
+        "--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None
+    )
+    @csv_dialect_option
+    @handle_errors
+    def retention_cmd(
+        start: str,
+        returning: str,
+        workspace: Path,
+        lang: str | None,
+        period: str,
+        intervals: int,
+        mode: str,
+        week_start: str,
+        date_from: Any,
+        date_to: Any,
+        breakdown: str | None,
+        shares: bool,
+        csv_file: Path | None,
+    ) -> None:
+        """Retention cohorts (PostHog semantics) / cohortes de rétention.
+
+        START and RETURNING are a touchpoint, or COLUMN=VALUE (stage=subscribe, channel=web,
+        direction=pull; several values: stage=a,b).
+        """
+        from parcours import analytics as a
+
+        with _Context(workspace, lang, None) as ctx:
+            events = ctx.events
+            if breakdown is not None and breakdown not in events.columns:
+                people = ctx.ws.customers()
+                if breakdown in people.columns:  # a customer column: persona, segment...
+                    people = people.select("customer_id", people[breakdown])
+                    events = events.left_join(people, "customer_id").drop("customer_id_right")
+            table = a.retention(
+                events,
+                _step(start),
+                _step(returning),
+                period=period,  # type: ignore[arg-type]  # click.Choice checked it
+                intervals=intervals,
+                mode=mode,  # type: ignore[arg-type]  # click.Choice checked it
+                date_from=date_from,
+                date_to=date_to,
+                week_start=week_start,  # type: ignore[arg-type]  # click.Choice checked it
+                breakdown=breakdown,
+            )
+            _show(a.retention_shares(table, breakdown) if shares else table, csv_file)
 
     @analytics.command("paths")
     @workspace_option

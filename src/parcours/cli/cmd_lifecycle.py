@@ -17,7 +17,7 @@ from parcours.cli._common import (
     out,
     workspace_option,
 )
-from parcours.i18n import date, get_lang, number, percent, t
+from parcours.i18n import Lang, date, get_lang, number, percent, t
 
 __all__ = ["register"]
 
@@ -204,16 +204,20 @@ def rfm_command(
 
 @click.command("clv")
 @click.option(
-    "--model", type=click.Choice(["mbgnbd", "pareto", "bgnbd"]), default="mbgnbd", show_default=True
+    "--model",
+    type=click.Choice(["auto", "sbg", "bgnbd", "mbgnbd", "pareto"]),
+    default="auto",
+    show_default=True,
+    help="auto: sBG when the workspace records cancellations, else modified BG/NBD.",
 )
-@click.option("--months", default=12, show_default=True, help="Horizon in months.")
+@click.option("--months", default=12, show_default=True, help="Horizon in months (BTYD models).")
 @click.option("--discount", default=0.01, show_default=True, help="Monthly discount rate.")
 @click.option(
     "--freq",
     type=click.Choice(["D", "W", "M"]),
     default="W",
     show_default=True,
-    help="Time unit of the model.",
+    help="Time unit of the BTYD models.",
 )
 @click.option(
     "--at", type=DATE, default=None, help="End of observation (default: last transaction)."
@@ -241,11 +245,21 @@ def clv_command(
     workspace: Path,
     lang: str | None,
 ) -> None:
-    """Customer lifetime value with BTYD models / valeur client (CLV) par modèles BTYD."""
-    from parcours.lifecycle import clv
+    """Customer lifetime value: sBG for subscriptions, BTYD otherwise / valeur client (CLV)."""
+    from parcours.lifecycle import choose_clv_model, clv, workspace_events
 
     with open_workspace(workspace, lang) as ws:
         language = get_lang()
+        why = t("lifecycle.clv.why_option", language)
+        events = None
+        if model in ("auto", "sbg"):
+            events, contract = workspace_events(ws)
+            if model == "auto":
+                model, why = choose_clv_model(contract, language)
+        out.print(t("lifecycle.clv.model", language, model=model, why=why), markup=False)
+        if model == "sbg":
+            _contractual(events, at, discount, top, out_path, language)
+            return
         result = clv(
             ws.table("transactions"),
             model=model,
@@ -256,6 +270,8 @@ def clv_command(
             lang=language,
         )
     params = {**result.params, **result.spend_params}
+    table = result.table
+    _check_finite(model, params, table["clv"], language)
     rows = [[name, number(value, decimals=4)] for name, value in params.items()]
     headers = [t("lifecycle.col.param", language), t("lifecycle.col.value", language)]
     out.print(
@@ -263,7 +279,6 @@ def clv_command(
     )
     if result.quirk:
         out.print(f"[bold yellow]{result.quirk}[/]")
-    table = result.table
     out.print(
         t(
             "lifecycle.clv.summary",
@@ -288,7 +303,78 @@ def clv_command(
         for r in table.head(top).itertuples(index=False)
     ]
     out.print(_table("", cols, best))
-    _write(table, out_path)
+    _write_clv(table, out_path)
+
+
+def _check_finite(model: str, params: dict[str, float], values: Any, language: str) -> None:
+    """Raise LifecycleError, saying what is not a number, when the fit degenerated."""
+    import numpy as np
+
+    from parcours.lifecycle import LifecycleError
+
+    bad = [name for name, value in params.items() if not np.isfinite(value)]
+    if bad:
+        what = t("lifecycle.clv.what_params", language, names=", ".join(bad))
+    else:
+        count = int((~np.isfinite(values.to_numpy(dtype=float))).sum())
+        if not count:
+            return
+        what = t("lifecycle.clv.what_values", language, n=number(count))
+    raise LifecycleError(t("lifecycle.clv.unusable", language, model=model, what=what))
+
+
+def _contractual(
+    events: Any, at: Any, discount: float, top: int, out_path: Path | None, language: Lang
+) -> None:
+    """Print (and write) the sBG fit and each active subscriber's residual CLV."""
+    from parcours.lifecycle import contractual_clv
+
+    when = at if at is not None else events.ts.max().execute()
+    result = contractual_clv(events, when, period="month", discount_rate=discount)
+    table: Any = result.table
+    _check_finite("sbg", result.params, table["clv"], language)
+    rows = [[name, number(value, decimals=4)] for name, value in result.params.items()]
+    headers = [t("lifecycle.col.param", language), t("lifecycle.col.value", language)]
+    title = t("lifecycle.title.clv_sbg", language, at=date(result.at, language))
+    out.print(_table(f"{title} — sbg", headers, rows))
+    summary = t(
+        "lifecycle.clv.sbg_summary",
+        language,
+        n=number(len(table)),
+        customers=number(result.customers),
+        churned=number(result.churned),
+        total=number(float(table["clv"].sum()), decimals=0),
+        mean=number(float(table["clv"].mean()), decimals=2) if len(table) else "—",
+        rate=percent(discount, decimals=1),
+    )
+    out.print(summary, markup=False)
+    cols = ["customer_id", "start", "periods", "margin", "derl", "clv"]
+    best = [
+        [
+            str(r.customer_id),
+            date(r.start, language),
+            number(int(r.periods)),
+            number(float(r.margin), decimals=2),
+            number(float(r.derl), decimals=2),
+            number(float(r.clv), decimals=2),
+        ]
+        for r in table.head(top).itertuples(index=False)
+    ]
+    out.print(_table("", cols, best))
+    _write_clv(table, out_path)
+
+
+def _write_clv(table: Any, path: Path | None) -> None:
+    if path is None:
+        return
+    if path.suffix.lower() == ".parquet":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table.to_parquet(path, index=False)
+    else:
+        from parcours.export import write_csv
+
+        write_csv(table, path, dialect=csv_dialect())
+    out.print(t("lifecycle.clv.written", n=len(table), path=str(path)), markup=False)
 
 
 @click.command("reactivation")

@@ -10,7 +10,15 @@ from typing import Any
 
 import click
 
-from parcours.cli._common import handle_errors, lang_option, open_workspace, out, workspace_option
+from parcours.cli._common import (
+    csv_dialect,
+    csv_dialect_option,
+    handle_errors,
+    lang_option,
+    open_workspace,
+    out,
+    workspace_option,
+)
 
 
 @contextlib.contextmanager
@@ -368,17 +376,16 @@ def register(group: click.Group) -> None:
     )
     @workspace_option
     @lang_option
+    @csv_dialect_option
     @handle_errors
     def tasks(csv_path: Path | None, workspace: Path, lang: str | None) -> None:
         """Open call-centre tasks (CSV export for the call centre's tool)."""
-        from parcours.orchestrate._measure import open_tasks
+        from parcours.export import write_csv
+        from parcours.orchestrate import open_tasks
 
         with _orchestrator(workspace, lang) as orch:
             frame = open_tasks(orch)
-        if csv_path is not None:
-            frame.to_csv(csv_path, index=False)
-        else:
-            frame.to_csv(sys.stdout, index=False)
+        write_csv(frame, sys.stdout if csv_path is None else csv_path, dialect=csv_dialect())
 
     @orchestrate.command("validate")
     @click.argument(

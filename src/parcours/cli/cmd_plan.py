@@ -14,6 +14,8 @@ import click
 
 from parcours.cli._common import (
     DATE,
+    csv_dialect,
+    csv_dialect_option,
     err,
     handle_errors,
     lang_option,
@@ -115,6 +117,7 @@ def register(group: click.Group) -> None:
                   help="Measure each idea's gain in the warehouse / mesurer le gain.")  # fmt: skip
     @click.option("--votes", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Dot-vote sheet (idea, votes) / feuille de gommettes.")  # fmt: skip
+    @csv_dialect_option
     @handle_errors
     def score(
         workspace: Path, lang: str | None, out_path: Path | None, evidence: bool, votes: Path | None
@@ -145,7 +148,7 @@ def register(group: click.Group) -> None:
             facts = measure(ws, ideas) if evidence else None
             table = score_ideas(ideas, settings, evidence=facts, lang=get_lang())
             if out_path is not None:
-                export_csv(table, out_path)
+                export_csv(table, out_path, dialect=csv_dialect())
             grid = Table(title=t("plan.score.title"))
             for key in ("idea", "gain", "effort", "class", "evidence"):
                 grid.add_column(
@@ -197,6 +200,7 @@ def register(group: click.Group) -> None:
     @click.option("--gantt", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Write the Gantt chart (SVG) / écrire le diagramme de Gantt.")  # fmt: skip
     @click.option("--evidence/--no-evidence", default=True, show_default=True)
+    @csv_dialect_option
     @handle_errors
     def roadmap(
         workspace: Path,
@@ -247,7 +251,11 @@ def register(group: click.Group) -> None:
                 lang=get_lang(),
             )
             if out_path is not None:
-                export_csv(result.plan[["idea", "team", "start", "end", "depends_on"]], out_path)
+                export_csv(
+                    result.plan[["idea", "team", "start", "end", "depends_on"]],
+                    out_path,
+                    dialect=csv_dialect(),
+                )
             if gantt is not None:
                 gantt.parent.mkdir(parents=True, exist_ok=True)
                 gantt.write_text(gantt_svg(result), encoding="utf-8")
@@ -286,6 +294,7 @@ def register(group: click.Group) -> None:
     @click.option("--sheets", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Write printable table and participant sheets (HTML).")  # fmt: skip
     @lang_option
+    @csv_dialect_option
     @handle_errors
     def worldcafe(
         people: Path,
@@ -306,7 +315,11 @@ def register(group: click.Group) -> None:
         set_lang(lang or "fr")
         cafe = world_cafe(people, tables=tables, rounds=rounds, seed=seed)
         if out_path is not None:
-            export_csv(cafe.rotation[["participant", "round", "table", "host"]], out_path)
+            export_csv(
+                cafe.rotation[["participant", "round", "table", "host"]],
+                out_path,
+                dialect=csv_dialect(),
+            )
         if sheets is not None:
             asked = []
             if questions is not None:
@@ -335,6 +348,7 @@ def register(group: click.Group) -> None:
         "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None
     )
     @lang_option
+    @csv_dialect_option
     @handle_errors
     def workshop(people: Path, out_path: Path | None, lang: str | None) -> None:
         """Plan creative workshops of 8-10 people / organiser des ateliers créatifs."""
@@ -344,7 +358,7 @@ def register(group: click.Group) -> None:
         set_lang(lang or "fr")
         plan_ = creative_workshop(people)
         if out_path is not None:
-            export_csv(plan_.groups, out_path)
+            export_csv(plan_.groups, out_path, dialect=csv_dialect())
         for number, group in plan_.groups.groupby("workshop"):
             names = ", ".join(group["participant"])
             out.print(t("plan.creative.group", number=str(number), people=names), markup=False)
@@ -357,6 +371,7 @@ def register(group: click.Group) -> None:
     @click.option("--at", type=DATE, default=None, help="Date of the follow-up (default: today).")
     @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Write the monthly values (CSV) / écrire les valeurs mensuelles.")  # fmt: skip
+    @csv_dialect_option
     @handle_errors
     def kpis(
         workspace: Path, lang: str | None, at: dt.datetime | None, out_path: Path | None
@@ -373,7 +388,7 @@ def register(group: click.Group) -> None:
             out.print(t("plan.kpi.none"), markup=False)
             return
         if out_path is not None:
-            export_csv(follow.series, out_path)
+            export_csv(follow.series, out_path, dialect=csv_dialect())
         grid = Table(title=t("plan.kpi.title"))
         for key in ("idea", "kpi", "baseline", "latest", "target", "deadline", "status"):
             grid.add_column(t(f"plan.col.{key}"),

@@ -178,6 +178,38 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "mois)",
         "en": "{n} customers, total CLV {total}, mean {mean} (discount rate {rate} a month)",
     },
+    "lifecycle.clv.written": {
+        "fr": "{n} lignes écrites dans {path}",
+        "en": "{n} rows written to {path}",
+    },
+    "lifecycle.clv.model": {"fr": "Modèle : {model} ({why})", "en": "Model: {model} ({why})"},
+    "lifecycle.clv.why_option": {"fr": "choisi avec --model", "en": "chosen with --model"},
+    "lifecycle.title.clv_sbg": {
+        "fr": "Valeur client résiduelle (CLV) des abonnés actifs au {at}",
+        "en": "Residual customer lifetime value (CLV) of active subscribers on {at}",
+    },
+    "lifecycle.clv.sbg_summary": {
+        "fr": "{n} abonnés actifs sur {customers} ({churned} résiliations), CLV résiduelle "
+        "totale {total}, moyenne {mean} (marge par mois × durée de vie résiduelle actualisée, "
+        "taux d'actualisation {rate} par mois)",
+        "en": "{n} active subscribers of {customers} ({churned} cancellations), total residual "
+        "CLV {total}, mean {mean} (margin a month × discounted expected residual lifetime, "
+        "discount rate {rate} a month)",
+    },
+    "lifecycle.clv.unusable": {
+        "fr": "le modèle {model} est inutilisable sur ces données (ajustement dégénéré) : "
+        "{what}. Essayez --model auto, sbg ou pareto",
+        "en": "the {model} model is unusable on these data (degenerate fit): {what}. "
+        "Try --model auto, sbg or pareto",
+    },
+    "lifecycle.clv.what_params": {
+        "fr": "les paramètres {names} ne sont pas des nombres finis",
+        "en": "the parameters {names} are not finite numbers",
+    },
+    "lifecycle.clv.what_values": {
+        "fr": "la CLV de {n} clients n'est pas un nombre fini",
+        "en": "the CLV of {n} customers is not a finite number",
+    },
     "lifecycle.reactivation.rate": {
         "fr": "Réactivation : {rate} des ciblés sont revenus ({low} à {high}, IC 95 %), "
         "contre {control} dans le groupe témoin",

@@ -22,7 +22,7 @@ from parcours.orchestrate._delivery import ParkedMessage, Resolution
 from parcours.orchestrate._engine import Event, IngestResult, Orchestrator
 from parcours.orchestrate._erasure import ErasureReport, erase_everywhere
 from parcours.orchestrate._events import parse_events
-from parcours.orchestrate._measure import dry_run, report, uplift, workspace_report
+from parcours.orchestrate._measure import dry_run, open_tasks, report, uplift, workspace_report
 from parcours.orchestrate._model import Scenario, load_scenario
 from parcours.orchestrate._pressure import Cap
 from parcours.orchestrate._store import Store
@@ -59,6 +59,7 @@ __all__ = [
     "library_files",
     "load_scenario",
     "message_id",
+    "open_tasks",
     "parse_events",
     "report",
     "uplift",

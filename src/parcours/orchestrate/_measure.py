@@ -354,7 +354,14 @@ def workspace_report(workspace: Workspace) -> Any:
 
 
 def open_tasks(orch: Orchestrator) -> Any:
-    """Open call-centre tasks, most urgent first (the CSV the call centre imports)."""
+    """The open call-centre tasks of ``orch``'s store, most urgent first (priority, then due time).
+
+    One row per task with the store's task columns (key, queue, customer_id, scenario_id, the
+    reason in the customer's language, priority, ``created_at`` and ``due_at`` as UTC times,
+    status): what
+    ``parcours orchestrate tasks`` exports for the call centre's tool (write it with
+    :func:`parcours.export.write_csv`). Empty (same columns) when no task is open.
+    """
     import pandas as pd
 
     with orch.store.begin() as conn:

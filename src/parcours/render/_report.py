@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from parcours.analytics import stage_channel_matrix, stage_conversion
 from parcours.errors import ParcoursError
+from parcours.export import write_csv
 from parcours.i18n import Lang, get_lang, number, percent, t
 from parcours.render import charts
 from parcours.render._map import map_svg
@@ -246,13 +247,14 @@ def write_report(
     """
     language: Lang = lang if lang in ("fr", "en") else get_lang()  # type: ignore[assignment]
     out_dir.mkdir(parents=True, exist_ok=True)
+    dialect = workspace.settings.csv_dialect
     data = journey_table(workspace.warehouse, journey, language)
-    data["matrix"].to_csv(out_dir / "stage_channel_matrix.csv", index=False)
+    write_csv(data["matrix"], out_dir / "stage_channel_matrix.csv", dialect=dialect)
     if data["conversion"] is not None:
-        data["conversion"].to_csv(out_dir / "stage_conversion.csv", index=False)
+        write_csv(data["conversion"], out_dir / "stage_conversion.csv", dialect=dialect)
     maps = map_data(workspace, journey, lang=language)
     for stem, frame in maps[0].frames().items():
-        frame.to_csv(out_dir / f"{stem}.csv", index=False)
+        write_csv(frame, out_dir / f"{stem}.csv", dialect=dialect)
     if sections is None:
         collected = collect_sections(workspace, journey, language)
         keys = {s.key for s in collected}
@@ -262,9 +264,7 @@ def write_report(
     for section in sections:
         files = _section_files(section)
         for (name, _), frame in zip(files, section.tables.values(), strict=True):
-            if hasattr(frame, "to_pandas") and not hasattr(frame, "to_csv"):
-                frame = frame.to_pandas()
-            frame.to_csv(out_dir / name, index=False)
+            write_csv(frame, out_dir / name, dialect=dialect)
         blocks.append(
             {
                 "section": section,
