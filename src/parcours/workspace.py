@@ -236,6 +236,15 @@ class Workspace:
         if self.engine == "duckdb":
             return self.warehouse
         if self._reader is None:
+            from parcours.warehouse import lake_tables
+
+            lake = self.lake
+            if "://" not in lake and not lake_tables(lake):
+                raise WorkspaceError(
+                    f"engine spark: expected the canonical tables in the lake at {lake}, found "
+                    + ("no table" if Path(lake).exists() else "no folder")
+                    + ": write it first with `parcours warehouse sync`"
+                )
             from parcours.warehouse import SparkWarehouse, spark_session
 
             session = spark_session(self.settings.spark_master, conf=self.settings.spark_conf)

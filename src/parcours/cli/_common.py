@@ -20,6 +20,7 @@ from parcours.i18n import set_lang, t
 
 __all__ = [
     "DATE",
+    "ENGINE_KEY",
     "err",
     "handle_errors",
     "lang_option",
@@ -32,6 +33,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Piped or captured output gets wide tables rather than folded cells; a terminal uses its own width.
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# Where `parcours --engine` leaves its choice for the command (click's context meta).
+ENGINE_KEY = "parcours.engine"
 # A date option's type: ISO or French day/month/year.
 DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
 
@@ -79,6 +82,8 @@ def handle_errors(func: F) -> F:
 def open_workspace(workspace: Path, lang: str | None) -> Any:
     from parcours.workspace import Workspace
 
-    ws = Workspace.open(workspace)
+    context = click.get_current_context(silent=True)
+    engine = context.meta.get(ENGINE_KEY) if context is not None else None
+    ws = Workspace.open(workspace, engine=engine)
     set_lang(lang or ws.settings.lang)
     return ws
