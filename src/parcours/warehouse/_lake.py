@@ -87,10 +87,15 @@ def synced_loads(folder: Path) -> set[str]:
     """The loads a table's published batches hold (the manifest)."""
     done: set[str] = set()
     for batch in _batches(folder):
-        manifest = batch / MANIFEST
-        if manifest.is_file():
-            done.update(json.loads(manifest.read_text(encoding="utf-8"))["loads"])
+        done.update(_read_manifest(batch))
     return done
+
+
+def _read_manifest(batch: Path) -> list[str]:
+    manifest = batch / MANIFEST
+    if not manifest.is_file():
+        return []
+    return list(json.loads(manifest.read_text(encoding="utf-8"))["loads"])
 
 
 def lake_tables(lake: str | Path) -> list[str]:
