@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,13 +18,23 @@ if TYPE_CHECKING:
 
     from parcours.ingest import LoadReport
     from parcours.model import Journey
-    from parcours.warehouse import Warehouse
+    from parcours.warehouse import BaseWarehouse, Warehouse
 
-__all__ = ["FOLDERS", "LANGS", "SETTINGS_FILE", "Settings", "Workspace", "WorkspaceError"]
+__all__ = [
+    "ENGINES",
+    "FOLDERS",
+    "LANGS",
+    "SETTINGS_FILE",
+    "Settings",
+    "Workspace",
+    "WorkspaceError",
+]
 
 SETTINGS_FILE = "parcours.toml"
 FOLDERS = ("journeys", "personas", "scenarios", "mappings", "raw")
 LANGS = ("fr", "en")
+ENGINES = ("duckdb", "spark")
+"""The engines a workspace can read its canonical tables with (``[warehouse] engine``)."""
 
 _GITIGNORE = """\
 # Data stays out of version control: the warehouse, the operational store, raw exports, outputs.
@@ -35,6 +45,7 @@ _GITIGNORE = """\
 raw/
 out/
 .tmp/
+lake/
 """
 
 
@@ -49,6 +60,12 @@ class Settings:
     ops_store: str = "sqlite:///ops.sqlite"
     memory_limit: str | None = None
     ingest_memory_limit: str | None = "1GB"
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    spark_master: str = "local[2]"
+    spark_conf: dict[str, str] = field(default_factory=dict)
+    lake: str | None = None
+    """Where the canonical tables live for Spark: a folder (relative to the workspace) or a
+    ``s3a://`` / ``abfss://`` URI; ``parcours warehouse sync`` writes it from DuckDB."""
     export_csv: str | None = None
     """``[export] csv``: excel-fr or rfc4180; None: by the language (see :attr:`csv_dialect`)."""
 
@@ -69,6 +86,13 @@ class Settings:
             f'path = "{_escape(self.warehouse)}"  # the embedded DuckDB analytics file\n'
             f"{memory}"
             f'ingest_memory_limit = "{self.ingest_memory_limit}"  # cap while loading; spills beyond\n'
+            f'engine = "{self.engine}"  # duckdb | spark: the engine analyses read with\n'
+            "\n[warehouse.spark]\n"
+            f'master = "{_escape(self.spark_master)}"  # local[2], spark://host:7077, yarn, k8s://...\n'
+            f'lake = "{_escape(self.lake or "lake")}"  # folder or s3a://, abfss:// URI '
+            "(parcours warehouse sync writes it)\n"
+            "# [warehouse.spark.conf]  # any Spark setting, e.g.\n"
+            '# "spark.executor.memory" = "8g"\n'
             "\n[orchestrate]\n"
             f'store = "{_escape(self.ops_store)}"  # SQLite file by default, postgresql://... in production\n'
             "\n[export]\n"
@@ -104,6 +128,20 @@ def _read_settings(path: Path) -> Settings:
             f"{path}: [workspace] timezone: expected an IANA zone such as Europe/Paris, "
             f"found {timezone!r}"
         ) from exc
+    engine = wh.get("engine", "duckdb")
+    if engine not in ENGINES:
+        raise WorkspaceError(
+            f"{path}: [warehouse] engine: expected one of {', '.join(ENGINES)}, found {engine!r}"
+        )
+    spark = wh.get("spark", {})
+    if not isinstance(spark, dict):
+        raise WorkspaceError(f"{path}: [warehouse.spark]: expected a table, found {spark!r}")
+    conf = spark.get("conf", {})
+    if not isinstance(conf, dict):
+        raise WorkspaceError(
+            f"{path}: [warehouse.spark.conf]: expected a table of Spark settings, found {conf!r}"
+        )
+    lake = spark.get("lake")
     return Settings(
         name=str(ws.get("name", path.parent.name)),
         lang=lang,
@@ -113,6 +151,10 @@ def _read_settings(path: Path) -> Settings:
         memory_limit=wh.get("memory_limit"),
         ingest_memory_limit=wh.get("ingest_memory_limit", "1GB"),
         export_csv=_export_csv(path, export.get("csv")),
+        engine=engine,
+        spark_master=str(spark.get("master", "local[2]")),
+        spark_conf={str(k): str(v) for k, v in conf.items()},
+        lake=None if lake is None else str(lake),
     )
 
 
@@ -141,10 +183,19 @@ def _write_starter(root: Path) -> None:
 class Workspace:
     """An opened workspace. ``Workspace.open(path)`` finds it; ``Workspace.init(path)`` makes one."""
 
-    def __init__(self, root: Path, settings: Settings) -> None:
+    def __init__(self, root: Path, settings: Settings, *, engine: str | None = None) -> None:
         self.root = root
         self.settings = settings
+        chosen = engine or settings.engine
+        if chosen not in ENGINES:
+            raise WorkspaceError(
+                f"engine: expected one of {', '.join(ENGINES)}, found {chosen!r} "
+                f"(--engine or [warehouse] engine in {root / SETTINGS_FILE})"
+            )
+        self.engine: str = chosen
+        """The engine analyses read with: the setting, or the ``engine`` given to :meth:`open`."""
         self._warehouse: Warehouse | None = None
+        self._reader: BaseWarehouse | None = None
 
     # -- making and finding ---------------------------------------------------------------------
     @classmethod
@@ -179,12 +230,15 @@ class Workspace:
         return cls.open(root)
 
     @classmethod
-    def open(cls, path: Path | str = ".") -> Workspace:
-        """Open the workspace at ``path`` (or the nearest parent folder holding parcours.toml)."""
+    def open(cls, path: Path | str = ".", *, engine: str | None = None) -> Workspace:
+        """Open the workspace at ``path`` (or the nearest parent folder holding parcours.toml).
+
+        ``engine`` (``"duckdb"`` or ``"spark"``) overrides ``[warehouse] engine`` for this session.
+        """
         start = Path(path).resolve()
         for folder in (start, *start.parents):
             if (folder / SETTINGS_FILE).is_file():
-                return cls(folder, _read_settings(folder / SETTINGS_FILE))
+                return cls(folder, _read_settings(folder / SETTINGS_FILE), engine=engine)
         raise WorkspaceError(
             f"expected a parcours workspace (a folder with {SETTINGS_FILE}) at {start} or above, "
             f"found none: create one with `parcours init {path}`"
@@ -193,11 +247,11 @@ class Workspace:
     # -- data -------------------------------------------------------------------------------------
     @property
     def warehouse(self) -> Warehouse:
-        """The analytics warehouse (DuckDB file), opened on first use.
+        """The workspace's DuckDB warehouse (the store of record ingest loads), opened on first use.
 
         Code that runs on any engine uses only the :class:`parcours.warehouse.BaseWarehouse`
-        contract of it; ingest uses its bulk-loading capability. (When a workspace can choose its
-        engine, this becomes the chosen engine's warehouse, typed ``BaseWarehouse``.)
+        contract of it; ingest uses its bulk-loading capability. Analyses read through
+        :meth:`table` / :attr:`reader`, which follow the chosen engine.
         """
         if self._warehouse is None:
             from parcours.warehouse import Warehouse
@@ -209,9 +263,46 @@ class Workspace:
             )
         return self._warehouse
 
+    @property
+    def lake(self) -> str:
+        """The lake's location: an absolute folder, or the ``s3a://`` / ``abfss://`` URI as set."""
+        if not self.settings.lake:
+            raise WorkspaceError(
+                f"{self.root / SETTINGS_FILE}: [warehouse.spark] lake: expected the folder or URI "
+                'where the canonical tables live for Spark (e.g. lake = "lake"), found none'
+            )
+        if "://" in self.settings.lake:
+            return self.settings.lake
+        return str((self.root / self.settings.lake).resolve())
+
+    @property
+    def reader(self) -> BaseWarehouse:
+        """The warehouse analyses read, on the chosen engine: the DuckDB file, or the lake
+        read by Spark (``[warehouse.spark]`` master and conf), opened on first use."""
+        if self.engine == "duckdb":
+            return self.warehouse
+        if self._reader is None:
+            from parcours.warehouse import lake_tables
+
+            lake = self.lake
+            if "://" not in lake and not lake_tables(lake):
+                raise WorkspaceError(
+                    f"engine spark: expected the canonical tables in the lake at {lake}, found "
+                    + ("no table" if Path(lake).exists() else "no folder")
+                    + ": write it first with `parcours warehouse sync`"
+                )
+            from parcours.warehouse import SparkWarehouse, spark_session
+
+            session = spark_session(self.settings.spark_master, conf=self.settings.spark_conf)
+            self._reader = SparkWarehouse.open_lake(
+                self.lake, session, timezone=self.settings.timezone
+            )
+        return self._reader
+
     def table(self, name: str) -> ir.Table:
-        """A canonical table as an Ibis table expression (``.to_pandas()`` to materialise)."""
-        return self.warehouse.table(name)
+        """A canonical table as an Ibis table expression (``.to_pandas()`` to materialise),
+        read by the chosen engine."""
+        return self.reader.table(name)
 
     def ingest(
         self,
@@ -303,6 +394,9 @@ class Workspace:
             return None
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None

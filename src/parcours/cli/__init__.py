@@ -12,18 +12,19 @@ import click
 from rich.table import Table
 
 from parcours.cli._common import (
-    csv_dialect as _csv_dialect,
-)
-from parcours.cli._common import (
-    csv_dialect_option as _csv_dialect_option,
-)
-from parcours.cli._common import (
+    ENGINE_KEY,
     err,
     handle_errors,
     lang_option,
     open_workspace,
     out,
     workspace_option,
+)
+from parcours.cli._common import (
+    csv_dialect as _csv_dialect,
+)
+from parcours.cli._common import (
+    csv_dialect_option as _csv_dialect_option,
 )
 from parcours.errors import ParcoursError
 from parcours.i18n import number, set_lang, t
@@ -33,13 +34,21 @@ __all__ = ["cli", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="parcours")
-def cli() -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default=None,
+    help="Engine for this command (default: [warehouse] engine) / moteur pour cette commande.",
+)
+@click.pass_context
+def cli(ctx: click.Context, engine: str | None) -> None:
     """parcours — le parcours client de bout en bout / the customer journey, end to end.
 
     Cartographier, quantifier, qualifier, projeter les personas, détecter l'attrition,
     orchestrer et prioriser. Map, quantify, qualify, project personas, detect churn,
     orchestrate and prioritise.
     """
+    ctx.meta[ENGINE_KEY] = engine
 
 
 @cli.command()

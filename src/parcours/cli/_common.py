@@ -20,6 +20,7 @@ from parcours.i18n import set_lang, t
 
 __all__ = [
     "DATE",
+    "ENGINE_KEY",
     "csv_dialect",
     "csv_dialect_option",
     "err",
@@ -34,6 +35,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Piped or captured output gets wide tables rather than folded cells; a terminal uses its own width.
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# Where `parcours --engine` leaves its choice for the command (click's context meta).
+ENGINE_KEY = "parcours.engine"
 # A date option's type: ISO or French day/month/year.
 DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
 
@@ -114,7 +117,9 @@ def handle_errors(func: F) -> F:
 def open_workspace(workspace: Path, lang: str | None) -> Any:
     from parcours.workspace import Workspace
 
-    ws = Workspace.open(workspace)
+    context = click.get_current_context(silent=True)
+    engine = context.meta.get(ENGINE_KEY) if context is not None else None
+    ws = Workspace.open(workspace, engine=engine)
     set_lang(lang or ws.settings.lang)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:  # the workspace's CSV dialect, for csv_dialect()

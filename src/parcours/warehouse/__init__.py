@@ -4,7 +4,8 @@ Every engine implements :class:`BaseWarehouse` (read tables as Ibis expressions,
 result table); what only some engines can do is a capability mixin (:class:`CanBulkLoad`, which
 ingest needs, :class:`CanExportParquet`, :class:`CanReportProgress`) asked for with
 :func:`require`. :class:`Warehouse` is the default engine, one DuckDB file with every capability;
-:class:`SparkWarehouse` reads the same tables from Parquet on PySpark (an optional extra). The
+:class:`SparkWarehouse` reads the same tables from Parquet on PySpark (an optional extra), from a
+lake that :func:`sync_lake` writes (Parquet datasets by month, published atomically per table). The
 expression-level choices that differ between engines are a :class:`Dialect` (:func:`dialect_of`).
 """
 
@@ -21,6 +22,7 @@ from parcours.warehouse._base import (
 )
 from parcours.warehouse._dialect import Dialect, DuckDBDialect, dialect_for, dialect_of
 from parcours.warehouse._duckdb import Warehouse, as_table
+from parcours.warehouse._lake import LakeSync, lake_tables, sync_lake
 from parcours.warehouse._schema import (
     CANONICAL_DDL,
     CANONICAL_TABLES,
@@ -62,6 +64,7 @@ __all__ = [
     "CanReportProgress",
     "Dialect",
     "DuckDBDialect",
+    "LakeSync",
     "SparkWarehouse",
     "Warehouse",
     "as_table",
@@ -69,10 +72,12 @@ __all__ = [
     "dialect_for",
     "dialect_of",
     "erasure_key",
+    "lake_tables",
     "require",
     "skip_erased",
     "spark_session",
     "suppress",
     "suppressed",
     "suppression_hash",
+    "sync_lake",
 ]
