@@ -251,7 +251,7 @@ def test_browser_shows_stages_volumes_and_curve(demo, tmp_path, lang):
             "--no-sandbox",
             "--disable-gpu",
             f"--user-data-dir={tmp_path / 'profile'}",
-            "--window-size=1600,1200",
+            "--window-size=2400,1600",  # about the map's own width (it widens to stay A3 landscape)
             "--virtual-time-budget=3000",
             "--dump-dom",
             probe.as_uri(),
