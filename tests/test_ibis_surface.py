@@ -22,10 +22,10 @@ def test_the_ibis_surface_of_a_workspace(demo_workspace: Path) -> None:
         assert set(CANONICAL_TABLES) <= listed
         interactions = ws.table("interactions")
         assert interactions.count().execute() == con.table("interactions").count().execute() > 0
+        pull = interactions.filter(interactions.direction == "pull")
         by_channel = (
-            interactions.filter(interactions.direction == "pull")
-            .group_by("channel")
-            .aggregate(n=interactions.count(), customers=interactions.customer_id.nunique())
+            pull.group_by("channel")
+            .aggregate(n=pull.count(), customers=pull.customer_id.nunique())
             .order_by(ibis.desc("n"))
             .to_pandas()
         )

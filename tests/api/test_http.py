@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from tests.api.conftest import PASSWORD
 
+from parcours.export import read_csv_export
+
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "request_id"}
 
 
@@ -228,7 +230,7 @@ def test_matrix_rows_are_the_cli_rows(served, demo_workspace, tmp_path):
         check=True,
         capture_output=True,
     )
-    expected = pd.read_csv(csv)
+    expected = read_csv_export(csv, dialect="excel-fr")  # the French demo writes French Excel
     with served.client("viewer") as viewer:
         answer = viewer.get("/api/v1/analytics/matrix").json()
     got = pd.DataFrame(answer["rows"], columns=answer["columns"])

@@ -142,4 +142,6 @@ def test_report_sections_say_when_there_is_no_data(workspace) -> None:
 
     sections = report_sections(workspace, None, "en")
     assert all(s.no_data for s in sections)
-    assert "no data" in sections[0].reading
+    # the reading says what is missing and how to map it (issue 15), not only "no data"
+    assert "No transaction loaded" in sections[0].reading
+    assert "parcours ingest" in sections[0].reading

@@ -58,7 +58,7 @@ def test_employee_survey_in_raw_is_read(demo_workspace: Path, tmp_path: Path) ->
     table = employees.tables["voc_employees"].set_index("stage")
     assert table.loc["reimbursement", "employee_value"] == -1.5  # (2 + 1) / 2 - 3
     assert table.loc["reimbursement", "employee_n"] == 2
-    assert "delays: " in table.loc["reimbursement", "difficulties"]
+    assert "delays (2 mentions): " in table.loc["reimbursement", "difficulties"]
     assert table.loc["reimbursement", "customer_nps"] < 0
 
 
