@@ -463,4 +463,6 @@ def register(group: click.Group) -> None:
 
 
 def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    from parcours.plan import period_starts
+
+    return period_starts(day, "month", 1)[1]

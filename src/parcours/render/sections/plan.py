@@ -17,6 +17,7 @@ from parcours.plan import (
     follow_kpis,
     gantt_svg,
     matrix_svg,
+    period_starts,
     plan_settings,
     schedule,
     score_ideas,
@@ -73,10 +74,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 register(MESSAGES)
 
 
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
 def _last_day(workspace: Workspace) -> dt.date:
     last = workspace.table("interactions").ts.max().execute()
     if last is None or pd.isna(last):
@@ -122,7 +119,7 @@ def sections(workspace: Workspace, journey: Journey | None, lang: str) -> list[S
         tables={"plan_scores": scores},
         order=ORDER,
     )
-    start = _next_month(_last_day(workspace))
+    start = period_starts(_last_day(workspace), "month", 1)[1]  # the month after the data
     roadmap = schedule(ideas, start=start, settings=settings, scores=scores, lang=language)
     last = (
         date(pd.Timestamp(roadmap.plan["end"].max()).date(), language) if len(roadmap.plan) else "—"
