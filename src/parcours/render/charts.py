@@ -578,8 +578,12 @@ def line(
     left: float = 44,
     label_axis: bool = True,
     decimals: int = 1,
+    signed_values: bool = True,
 ) -> str:
     """One or several curves over ordered labels (the emotion curve: -2..+2 by default).
+
+    ``signed_values`` writes ``+`` before positive values and ticks (a score around 0); a share
+    or a rate is written without it.
 
     ``series`` maps a name to values (None leaves a gap); a plain list is one unnamed series.
     ``highlight`` lists label positions to shade (moments of truth). Series differ by colour, dash
@@ -616,7 +620,7 @@ def line(
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}" stroke="{GRID if tick else "#8a8a8a"}"{dash}/>'
         )
-        label = ("+" if tick > 0 else "") + fmt(tick, lang)
+        label = ("+" if signed_values and tick > 0 else "") + fmt(tick, lang)
         parts.append(text_lines([label], left - 6, y + 4, size=10, anchor="end", fill=MUTED))
         tick += step
     if label_axis:
@@ -650,7 +654,11 @@ def line(
                 continue
             x, y = sx(i), sy(max(ymin, min(ymax, float(v))))
             parts.append(_marker(markers[k % len(markers)], x, y, colour))
-            text = signed(float(v), lang, decimals)
+            text = (
+                signed(float(v), lang, decimals)
+                if signed_values
+                else fmt(float(v), lang, decimals=decimals)
+            )
             others = [
                 o
                 for o in (_at(other, i) for other in named.values() if other is not values)

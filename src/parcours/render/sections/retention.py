@@ -63,8 +63,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "render.contract.observed": {"fr": "Observé (Kaplan-Meier)", "en": "Observed (Kaplan-Meier)"},
     "render.contract.fitted": {"fr": "Ajusté (sBG)", "en": "Fitted (sBG)"},
     "render.contract.curve": {
-        "fr": "Part des adhérents encore présents après k mois",
-        "en": "Share of subscribers still there after k months",
+        "fr": "Part des adhérents encore présents après k mois (%)",
+        "en": "Share of subscribers still there after k months (%)",
     },
     "render.contract.heterogeneous": {
         "fr": "taux de résiliation hétérogènes : les fidèles restent, la rétention monte avec "
@@ -148,20 +148,23 @@ def _contract(workspace: Workspace, journey: Journey | None, lang: Lang) -> list
     except LifecycleError:
         return []
     title = t("render.contract.title", lang)
-    survival = result.survival[result.survival["period"] <= 36]
-    labels = [str(int(p)) for p in survival["period"]]
+    # every sixth month over three years: enough to read the curve, few enough to label each point
+    survival = result.survival[result.survival["period"].isin(range(0, 37, 6))]
+    observed = [100 * v for v in survival["observed"]]
+    fitted = [100 * v for v in survival["fitted"]]
     html = charts.line(
-        labels,
+        [str(int(p)) for p in survival["period"]],
         {
-            t("render.contract.observed", lang): list(survival["observed"]),
-            t("render.contract.fitted", lang): list(survival["fitted"]),
+            t("render.contract.observed", lang): observed,
+            t("render.contract.fitted", lang): fitted,
         },
         title=t("render.contract.curve", lang),
         lang=lang,
-        ymin=math.floor(float(survival[["observed", "fitted"]].min().min()) * 10) / 10,
-        ymax=1.0,
-        step=0.1,
-        decimals=2,
+        ymin=5 * math.floor(min(observed + fitted) / 5),
+        ymax=100.0,
+        step=5.0,
+        decimals=1,
+        signed_values=False,
     )
     a, b = result.params["alpha"], result.params["beta"]
     model = (
